@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write an efi_rtgate event log for rtgate-verify's self-test.
+
+The log is what the kernel writes after COUNT openings: a Spec ID Event03
+header listing BANKS, then one EV_EVENT_TAG record per opening. On stdout go
+the PCR values the log replays to, one "alg:hex" line per bank, computed
+here with hashlib. A DEFECT makes the log malformed in one way.
+"""
+
+import argparse
+import hashlib
+import struct
+import sys
+
+ALGS = {
+    "sha1": (0x0004, 20),
+    "sha256": (0x000B, 32),
+    "sha384": (0x000C, 48),
+    "sha512": (0x000D, 64),
+}
+
+EV_NO_ACTION = 3
+EV_EVENT_TAG = 6
+TAG_ID = 0x8F3B22EE
+TAG_DATA = b"efi_rtgate:open"
+
+DEFECTS = (
+    "bad-signature",    # header is "Spec ID Event02"
+    "bad-version",      # specVersionMajor 1
+    "no-algs",          # numberOfAlgorithms 0
+    "many-algs",        # numberOfAlgorithms 0xffffffff
+    "dup-alg",          # the header lists the first bank twice
+    "unknown-alg",      # the header lists sm3_256 (0x0012)
+    "bad-alg-size",     # the header gives sha1 32 bytes
+    "header-stray",     # one byte too many in the Spec ID event
+    "bad-tag",          # tag 0x8F3B22ED (the EFI stub's load options)
+    "bad-data",         # "efi_rtgate:opem"
+    "bad-type",         # EV_IPL (0xd) instead of EV_EVENT_TAG
+    "bad-digest",       # one bit flipped in the last event's first digest
+    "mixed-pcr",        # the last event is in the next PCR
+    "bad-pcr",          # the last event is in PCR 24
+    "missing-digest",   # the last event lacks its last digest
+    "dup-digest",       # the last event has its first digest twice
+    "many-digests",     # DigestCount 0xffffffff in the last event
+    "long-event",       # EventSize 24 with a NUL after the data
+    "huge-event",       # EventSize 0xffffffff in the last event
+    "trailing",         # three stray bytes after the last event
+)
+
+
+def spec_id_event(banks, defect):
+    sig = b"Spec ID Event02\0" if defect == "bad-signature" else b"Spec ID Event03\0"
+    major = 1 if defect == "bad-version" else 2
+    algs = [(ALGS[b][0], ALGS[b][1]) for b in banks]
+    if defect == "dup-alg":
+        algs.append(algs[0])
+    elif defect == "unknown-alg":
+        algs.append((0x0012, 32))
+    elif defect == "bad-alg-size":
+        algs = [(a, 32 if a == 0x0004 else s) for a, s in algs]
+    count = len(algs)
+    if defect == "no-algs":
+        algs, count = [], 0
+    elif defect == "many-algs":
+        count = 0xFFFFFFFF
+    ev = sig + struct.pack("<IBBBBI", 0, 0, major, 0, 2, count)
+    ev += b"".join(struct.pack("<HH", a, s) for a, s in algs)
+    ev += b"\0"                                 # vendorInfoSize
+    if defect == "header-stray":
+        ev += b"\0"
+    return struct.pack("<II20sI", 0, EV_NO_ACTION, bytes(20), len(ev)) + ev
+
+
+def event_record(pcr, banks, event, last, defect):
+    digests = [(ALGS[b][0], hashlib.new(b, event).digest()) for b in banks]
+    etype = EV_EVENT_TAG
+    count = len(digests)
+    if last:
+        if defect == "bad-digest":
+            d = bytearray(digests[0][1])
+            d[0] ^= 1
+            digests[0] = (digests[0][0], bytes(d))
+        elif defect == "mixed-pcr":
+            pcr += 1
+        elif defect == "bad-pcr":
+            pcr = 24
+        elif defect == "bad-type":
+            etype = 0xD
+        elif defect == "missing-digest":
+            digests.pop()
+            count -= 1
+        elif defect == "dup-digest":
+            digests[-1] = digests[0]
+        elif defect == "many-digests":
+            count = 0xFFFFFFFF
+    rec = struct.pack("<III", pcr, etype, count)
+    rec += b"".join(struct.pack("<H", a) + d for a, d in digests)
+    size = len(event)
+    if last and defect == "huge-event":
+        size = 0xFFFFFFFF
+    return rec + struct.pack("<I", size) + event
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-p", type=int, default=18, metavar="PCR")
+    ap.add_argument("-b", default="sha1,sha256,sha384,sha512", metavar="BANKS",
+                    help="comma separated banks, in header order")
+    ap.add_argument("-n", type=int, default=2, metavar="COUNT",
+                    help="number of openings (0: empty log)")
+    ap.add_argument("-s", action="append", default=[], metavar="ALG:HEX",
+                    help="start value of a bank (default zeros)")
+    ap.add_argument("-d", choices=DEFECTS, metavar="DEFECT",
+                    help="one of: " + ", ".join(DEFECTS))
+    ap.add_argument("--list-defects", action="store_true",
+                    help="print the DEFECT names and exit")
+    ap.add_argument("out", nargs="?")
+    args = ap.parse_args()
+    if args.list_defects:
+        print(*DEFECTS)
+        return 0
+    if not args.out:
+        ap.error("the output file is required")
+
+    banks = args.b.split(",")
+    start = {b: bytes(ALGS[b][1]) for b in ALGS}
+    for s in args.s:
+        alg, hexval = s.split(":", 1)
+        start[alg] = bytes.fromhex(hexval)
+
+    event = struct.pack("<II", TAG_ID, len(TAG_DATA)) + TAG_DATA
+    if args.d == "bad-tag":
+        event = struct.pack("<II", TAG_ID - 1, len(TAG_DATA)) + TAG_DATA
+    elif args.d == "bad-data":
+        event = event[:-1] + b"m"
+    elif args.d == "long-event":
+        event += b"\0"
+
+    log = b""
+    if args.n:
+        log = spec_id_event(banks, args.d)
+        for i in range(args.n):
+            log += event_record(args.p, banks, event, i == args.n - 1, args.d)
+    if args.d == "trailing":
+        log += b"\0\0\0"
+    with open(args.out, "wb") as f:
+        f.write(log)
+
+    # Nothing logged yet: the verifier checks sha256 only
+    for b in banks if args.n else ["sha256"]:
+        pcr = start[b]
+        for _ in range(args.n):
+            pcr = hashlib.new(b, pcr + hashlib.new(b, event).digest()).digest()
+        print(f"{b}:{pcr.hex()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
