@@ -1,0 +1,18 @@
+#!/bin/sh
+# Show the story in a VM: the gate closed at boot, variable access refused,
+# "echo 1 > /sys/firmware/efi/runtime_enable", the PCR before and after,
+# variables readable.
+# Usage: demo.sh REPO BUILD BASE
+set -eu
+repo=$1 build=$2 base=$3
+b=$build/$base
+"$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" $FRAGMENTS
+"$repo/scripts/mkinitramfs.sh" "$repo" "${KSRC:-$b/linux}" "$b" >/dev/null
+out=$b/demo
+"$repo/scripts/vm.sh" "$b/bzImage" "$b/initramfs.cpio.gz" "$out" demo tpm2 \
+	"rtgate_test=demo efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0 quiet"
+sed -n 's/^SAY //p' "$out/demo.results"
+grep -q '^DONE' "$out/demo.results" || {
+	echo "demo: the VM did not finish; see $out/demo.console" >&2
+	exit 1
+}

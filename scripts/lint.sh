@@ -1,0 +1,76 @@
+#!/bin/sh
+# Lint the series the way reviewers will: checkpatch --strict on every patch,
+# kernel-doc on the new files, W=1 and sparse (C=1) on the objects the series
+# touches (no warning that the base does not have), get_maintainer.pl naming
+# the new MAINTAINERS entry for every new file.
+# Usage: lint.sh REPO BUILD BASE
+set -u
+repo=$1 build=$2 base=$3
+b=$build/$base
+git=$b/git
+fails=0
+bad() { echo "lint: FAIL $*"; fails=$((fails + 1)); }
+ok() { echo "lint: ok   $*"; }
+
+"$repo/scripts/series.sh" "$repo" "$build" "$base" >/dev/null || { echo "lint: series failed"; exit 1; }
+out=$build/series
+[ "$base" = upstream ] || out=$build/series-$base
+
+# checkpatch: 0 errors, 0 warnings; CHECKs are listed for the cover letter.
+for p in "$out"/0*.patch; do
+	case $p in *0000-cover-letter.patch) continue ;; esac
+	r=$(cd "$git" && ./scripts/checkpatch.pl --strict --no-signoff -q --show-types "$p" 2>&1)
+	if echo "$r" | grep -qE '^(ERROR|WARNING):'; then
+		bad "checkpatch $(basename "$p")"
+		echo "$r" | grep -E -A4 '^(ERROR|WARNING):'
+	else
+		ok "checkpatch $(basename "$p")$(echo "$r" | grep -c '^CHECK:' | sed 's/^0$//; s/^[1-9].*/ (& CHECK)/')"
+		echo "$r" | grep -A3 '^CHECK:' | sed 's/^/    /'
+	fi
+done
+
+# New files: the ones the series adds (not .patch).
+newfiles=$(grep -hv '^[[:space:]]*\(#\|$\)' "$repo"/series/*.files | grep -v '\.patch$')
+for f in $newfiles; do
+	case $f in
+	*.c|*.h)
+		r=$(cd "$git" && ./scripts/kernel-doc -none -Wall "$f" 2>&1)
+		if [ -n "$r" ]; then bad "kernel-doc $f"; echo "$r"; else ok "kernel-doc $f"; fi
+		;;
+	esac
+	r=$(cd "$git" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats -f "$f" 2>/dev/null)
+	r2=$(cd "$git" && ./scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f" 2>/dev/null)
+	if echo "$r2" | grep -q "EFI RUNTIME SERVICES GATE"; then
+		ok "get_maintainer $f"
+	else
+		bad "get_maintainer $f does not name EFI RUNTIME SERVICES GATE: $r"
+	fi
+done
+
+# W=1 C=1 on the touched objects, base versus series.
+objs="drivers/firmware/efi/runtime-wrappers.o drivers/firmware/efi/efi.o
+      drivers/char/tpm/tpm2-cmd.o drivers/char/tpm/tpm-interface.o
+      arch/x86/platform/efi/efi_64.o"
+warn() {	# warn REF OBJDIR EXTRA_OBJS: compile objs, print normalized warnings
+	git -C "$git" checkout -q -f "$1"
+	mkdir -p "$2"
+	make -s -C "$git" O="$2" tinyconfig >/dev/null 2>&1
+	"$git/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $FRAGMENTS >/dev/null 2>&1
+	make -s -C "$git" O="$2" olddefconfig >/dev/null 2>&1
+	touch "$git/drivers/firmware/efi/efi.c"
+	# shellcheck disable=SC2086
+	make -C "$git" O="$2" W=1 C=1 -j"$(nproc)" $objs $3 2>&1 |
+		grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
+}
+if command -v sparse >/dev/null; then
+	warn base "$b/lint-base" "" > "$b/lint-base.warnings"
+	warn rtgate "$b/lint-series" "drivers/firmware/efi/rtgate.o drivers/firmware/efi/rtgate_test.o" \
+		> "$b/lint-series.warnings"
+	new=$(comm -13 "$b/lint-base.warnings" "$b/lint-series.warnings")
+	if [ -n "$new" ]; then bad "W=1 C=1 new warnings"; echo "$new"; else ok "W=1 C=1: no new warnings"; fi
+else
+	bad "sparse not installed"
+fi
+git -C "$git" checkout -q -f rtgate
+
+if [ "$fails" -eq 0 ]; then echo "lint: passed"; else echo "lint: $fails failed"; exit 1; fi

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Build the test initramfs: busybox, tpm2-tools, efibootmgr and their
+# libraries from the host (Debian packages), the kselftest and guest helpers
+# built statically, and tests/guest/init.sh as /init.
+# Usage: mkinitramfs.sh REPO TREE OUTDIR   (writes OUTDIR/initramfs.cpio.gz)
+set -eu
+repo=$1 tree=$2 out=$3
+root=$out/initramfs
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/sbin" "$root/lib" "$root/lib64" "$root/usr/bin" \
+	"$root/etc" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run"
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+# Copy a file and the shared libraries it needs, keeping their paths.
+copy_with_libs() {
+	for f in "$@"; do
+		[ -e "$f" ] || die "missing $f (install the Debian package)"
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+		ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+			[ -e "$root$lib" ] && continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
+}
+
+cp /bin/busybox "$root/bin/busybox"
+for a in $("$root/bin/busybox" --list); do
+	[ "$a" = busybox ] && continue
+	ln -s busybox "$root/bin/$a"
+done
+
+copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr
+for t in tpm2_pcrread tpm2_pcrextend tpm2_eventlog tpm2_getcap tpm2_pcrevent; do
+	ln -s tpm2 "$root/usr/bin/$t"
+done
+# tpm2-tss loads its TCTI modules with dlopen().
+copy_with_libs /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0
+
+cc=${CC:-gcc}
+$cc -static -O2 -Wall -o "$root/usr/bin/rtgate-io" "$repo/tests/guest/rtgate-io.c"
+$cc -static -O2 -Wall -I"$tree/tools/testing/selftests" \
+	-o "$root/usr/bin/runtime_enable_test" \
+	"$repo/tools/testing/selftests/efi_rtgate/runtime_enable_test.c" -lpthread
+make -s -C "$repo/tools/efi_rtgate" O="$out/rtgate-verify" >/dev/null
+copy_with_libs "$out/rtgate-verify/rtgate-verify"
+mv "$root$out/rtgate-verify/rtgate-verify" "$root/usr/bin/rtgate-verify"
+
+cp "$repo/tests/guest/init.sh" "$root/init"
+chmod 755 "$root/init"
+echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/false" >> "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initramfs.cpio.gz"

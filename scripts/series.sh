@@ -1,0 +1,54 @@
+#!/bin/sh
+# Turn the series into git commits on a git tree of the base and write a
+# format-patch series with a cover letter.
+# Usage: series.sh REPO BUILD BASE
+#   upstream -> BUILD/series/, lts -> BUILD/series-lts/
+# Leaves the git tree at BUILD/BASE/git (branch rtgate on top of tag base).
+set -eu
+repo=$1 build=$2 base=$3
+b=$build/$base
+"$repo/scripts/fetch-base.sh" "$base" "$b"
+git=$b/git
+export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-$(git -C "$repo" config user.name || echo 'EFI runtime gate developers')}"
+export GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-$(git -C "$repo" config user.email || echo 'efi-rtgate@example.org')}"
+export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+export GIT_AUTHOR_DATE="2026-11-25T00:00:00Z" GIT_COMMITTER_DATE="2026-11-25T00:00:00Z"
+
+if [ ! -d "$git/.git" ]; then
+	echo "series: making a git tree of the $base base (once)"
+	rm -rf "$git"
+	cp -a "$b/pristine" "$git"
+	git -C "$git" init -q
+	git -C "$git" config core.autocrlf false
+	git -C "$git" add -A -f
+	git -C "$git" commit -q -m "base: $(make -s -C "$git" kernelversion)"
+	git -C "$git" tag base
+fi
+git -C "$git" checkout -q -f -B rtgate base
+git -C "$git" clean -q -fdx
+
+for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
+	"$repo/scripts/apply-series.sh" "$repo" "$git" "$b/pristine" "$base" "$e"
+	git -C "$git" add -A -f
+	{
+		cat "$repo/series/$e.msg"
+		echo
+		echo "Signed-off-by: $GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>"
+	} | git -C "$git" commit -q -F -
+done
+
+out=$build/series
+[ "$base" = upstream ] || out=$build/series-$base
+rm -rf "$out"
+git -C "$git" format-patch -q --cover-letter --base=base -o "$out" base..rtgate
+cover=$(ls "$out"/0000-cover-letter.patch)
+python3 - "$cover" "$repo/series/cover-letter.txt" <<'PY'
+import sys
+cover, text = sys.argv[1], open(sys.argv[2]).read()
+subject, _, blurb = text.partition("\n\n")
+s = open(cover).read()
+s = s.replace("*** SUBJECT HERE ***", subject.strip())
+s = s.replace("*** BLURB HERE ***", blurb.strip())
+open(cover, "w").write(s)
+PY
+echo "series: $(ls "$out" | wc -l) files in $out"

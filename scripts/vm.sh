@@ -1,0 +1,75 @@
+#!/bin/sh
+# Boot the test kernel once in QEMU (q35, OVMF, optional swtpm) and collect
+# the serial console (ttyS0) and the guest's results channel (ttyS1).
+# Usage: vm.sh KERNEL INITRD OUTDIR NAME TPM "KERNEL ARGS"
+#   TPM: tpm2 (swtpm TPM 2.0, tpm-crb), tpm12 (swtpm TPM 1.2, tpm-tis), none
+# Writes OUTDIR/NAME.console, OUTDIR/NAME.results, OUTDIR/NAME.swtpm.log.
+set -eu
+kernel=$1 initrd=$2 out=$3 name=$4 tpm=$5 args=$6
+ovmf_code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+ovmf_vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+timeout=${VM_TIMEOUT:-240}
+
+die() { echo "vm: $*" >&2; exit 1; }
+for f in "$kernel" "$initrd" "$ovmf_code" "$ovmf_vars"; do
+	[ -f "$f" ] || die "missing $f"
+done
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
+
+mkdir -p "$out"
+tmp=$(mktemp -d /tmp/rtgate-vm.XXXXXX)
+swtpm_pid=
+cleanup() {
+	[ -n "$swtpm_pid" ] && kill "$swtpm_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+cp "$ovmf_vars" "$tmp/vars.fd"
+tpmargs=
+case $tpm in
+tpm2|tpm12)
+	command -v swtpm >/dev/null || die "swtpm missing"
+	mkdir -p "$tmp/state"
+	v=--tpm2
+	dev=tpm-crb
+	if [ "$tpm" = tpm12 ]; then
+		v=
+		dev=tpm-tis
+	fi
+	# shellcheck disable=SC2086
+	swtpm socket $v --tpmstate dir="$tmp/state" \
+		--ctrl type=unixio,path="$tmp/swtpm.sock" \
+		--log file="$out/$name.swtpm.log",level=${SWTPM_LOGLEVEL:-1} \
+		--flags startup-clear --pid file="$tmp/swtpm.pid" --daemon ||
+		die "swtpm failed to start"
+	swtpm_pid=$(cat "$tmp/swtpm.pid")
+	tpmargs="-chardev socket,id=chrtpm,path=$tmp/swtpm.sock
+		 -tpmdev emulator,id=tpm0,chardev=chrtpm
+		 -device $dev,tpmdev=tpm0"
+	;;
+none)
+	;;
+*)
+	die "unknown TPM type '$tpm'"
+	;;
+esac
+
+# TCG by default: OVMF executing from pflash is not reliable under nested
+# KVM on the machines this runs on. KVM=1 tries it anyway.
+accel=tcg cpu=max
+if [ -n "${KVM:-}" ]; then
+	accel=kvm
+	cpu=host
+fi
+rm -f "$out/$name.console" "$out/$name.results"
+# shellcheck disable=SC2086
+timeout "$timeout" qemu-system-x86_64 -machine q35,accel=$accel -m 512 -smp 2 \
+	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
+	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
+	-drive if=pflash,format=raw,unit=1,file="$tmp/vars.fd" \
+	$tpmargs \
+	-serial file:"$out/$name.console" -serial file:"$out/$name.results" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 rdinit=/init panic=-1 $args" </dev/null ||
+	echo "vm: qemu exited with status $? (timeout ${timeout}s)" >>"$out/$name.results"

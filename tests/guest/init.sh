@@ -1,0 +1,255 @@
+#!/bin/sh
+# /init of the test initramfs. Runs the scenario named by rtgate_test= on
+# the kernel command line and reports on the second serial port (ttyS1):
+#   RESULT PASS|FAIL|SKIP <name> [detail]
+#   KSFT <kselftest TAP line>
+#   DONE
+# The host (scripts/check.sh) counts these lines.
+
+export PATH=/bin:/sbin:/usr/bin
+export TPM2TOOLS_TCTI=device:/dev/tpmrm0
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t securityfs securityfs /sys/kernel/security
+
+OUT=/dev/ttyS1
+EFI=/sys/firmware/efi
+KNOB=$EFI/runtime_enable
+REASON=$EFI/runtime_gate_reason
+VARS=$EFI/efivars
+LOG=/sys/kernel/security/efi_rtgate/binary_measurements
+BANKS="sha1 sha256 sha384 sha512"
+
+scenario=$(sed -n 's/.*rtgate_test=\([^ ]*\).*/\1/p' /proc/cmdline)
+
+emit() { echo "$*" > $OUT; }
+pass() { emit "RESULT PASS $scenario.$*"; }
+fail() { emit "RESULT FAIL $scenario.$*"; }
+# check NAME CMD...: PASS when CMD succeeds
+check() {
+	n=$1
+	shift
+	if "$@" >/tmp/check.out 2>&1; then
+		pass "$n"
+	else
+		fail "$n $(tr '\n' ' ' </tmp/check.out | cut -c1-200)"
+	fi
+}
+# expect NAME WANT CMD...: PASS when CMD prints exactly WANT
+expect() {
+	n=$1 want=$2
+	shift 2
+	got=$("$@" 2>&1)
+	if [ "$got" = "$want" ]; then
+		pass "$n"
+	else
+		fail "$n want '$want' got '$(echo "$got" | tr '\n' ' ' | cut -c1-200)'"
+	fi
+}
+state() { cat $KNOB; }
+write_knob() { rtgate-io write $KNOB "$1"; }
+mount_vars() { mount -t efivarfs efivarfs $VARS; }
+remount_vars() { umount $VARS 2>/dev/null; mount_vars; }
+nvars() { ls $VARS 2>/dev/null | wc -l; }
+first_var() { ls $VARS/Boot0000-* 2>/dev/null | head -n 1; }
+read_first_var() {
+	v=$(first_var)
+	[ -n "$v" ] || { echo NOVAR; return; }
+	rtgate-io read "$v"
+}
+# pcr_hex BANK PCR: the PCR value as lower-case hex, nothing else
+pcr_hex() {
+	tpm2_pcrread "$1:$2" 2>/dev/null | sed -n "s/.*$2 *: *0x\([0-9A-Fa-f]*\).*/\1/p" |
+		tr 'A-F' 'a-f'
+}
+# eventlog_hex BANK PCR: the replayed PCR value printed by tpm2_eventlog
+eventlog_hex() {
+	tpm2_eventlog $LOG 2>/dev/null | awk -v bank="$1" -v pcr="$2" '
+		/^pcrs:/ { inpcrs = 1; next }
+		inpcrs && $1 == bank ":" { inbank = 1; next }
+		inpcrs && inbank && $1 ~ /:$/ && $1 != pcr { if ($1 !~ /^[0-9]+$/) inbank = 0 }
+		inpcrs && inbank && $1 == pcr && $2 == ":" { v = $3; sub(/^0x/, "", v); print tolower(v); exit }'
+}
+log_events() {
+	tpm2_eventlog $LOG 2>/dev/null | grep -c "EventType: EV_EVENT_TAG"
+}
+dmesg_has() { dmesg | grep -q "$1"; }
+ksft() {
+	# ksft ENV...: run the kselftest with the given environment
+	env "$@" runtime_enable_test > /tmp/ksft.out 2>&1
+	echo "ksft exit $?" >> /tmp/ksft.out
+	while IFS= read -r l; do emit "KSFT $scenario $l"; done < /tmp/ksft.out
+}
+# All banks of PCR $1 differ between snapshot files $2 and $3
+all_banks_changed() {
+	for b in $BANKS; do
+		before=$(sed -n "s/^$b //p" "$2")
+		after=$(sed -n "s/^$b //p" "$3")
+		[ -n "$before" ] && [ -n "$after" ] && [ "$before" != "$after" ] ||
+			{ echo "$b: '$before' -> '$after'"; return 1; }
+	done
+}
+snapshot() { for b in $BANKS; do echo "$b $(pcr_hex $b "$1")"; done > "$2"; }
+replay_matches() {
+	for b in $BANKS; do
+		t=$(pcr_hex $b "$1")
+		l=$(eventlog_hex $b "$1")
+		[ -n "$t" ] && [ "$t" = "$l" ] || { echo "$b: tpm '$t' log '$l'"; return 1; }
+	done
+}
+
+# Firmware leaves terminal escapes on the port: start on a fresh line.
+emit ""
+[ -e $KNOB ] || fail "runtime_enable-present"
+[ -e /dev/tpmrm0 ] || [ -e /dev/tpm0 ] || emit "INFO no TPM device"
+
+case $scenario in
+open15)
+	# efi_rtgate=on efi_rtgate_pcr=15, TPM 2.0: closed, then opened with
+	# a measurement into PCR 15.
+	mount_vars
+	expect closed-at-boot 0 state
+	expect reason-cmdline cmdline cat $REASON
+	check boot-message dmesg_has "runtime services closed at boot (reason: cmdline)"
+	expect efivarfs-empty-while-closed 0 nvars
+	check refusal-logged dmesg_has "refused GetNextVariableName() from"
+	check efibootmgr-lists-nothing-while-closed sh -c '! efibootmgr 2>&1 | grep -q Boot0000'
+	expect log-empty-before-open 0 sh -c "wc -c < $LOG"
+	expect verify-never-opened 0 sh -c 'rtgate-verify -p 15 >/dev/null; echo $?'
+	snapshot 15 /tmp/pcr.before
+	expect open OK write_knob 1
+	expect open-state 1 state
+	snapshot 15 /tmp/pcr.after
+	check pcr15-changed-every-bank all_banks_changed 15 /tmp/pcr.before /tmp/pcr.after
+	expect open-again-no-extension OK write_knob 1
+	snapshot 15 /tmp/pcr.again
+	check open-again-pcr-unchanged cmp /tmp/pcr.after /tmp/pcr.again
+	remount_vars
+	check efivarfs-lists-after-open test "$(nvars)" -gt 0
+	expect variable-readable-after-open OK read_first_var
+	check efibootmgr-lists-boot0000 sh -c 'efibootmgr | grep -q Boot0000'
+	check eventlog-parses tpm2_eventlog $LOG
+	expect eventlog-one-event 1 log_events
+	check eventlog-replay-equals-pcr15 replay_matches 15
+	expect verify-opened 1 sh -c 'rtgate-verify -p 15 >/dev/null; echo $?'
+	expect close OK write_knob 0
+	expect closed-state 0 state
+	expect variable-refused-while-closed EACCES read_first_var
+	check efibootmgr-refused-after-close sh -c 'efibootmgr 2>&1 | grep -q "Boot0000.*Permission denied"'
+	expect reopen OK write_knob on
+	expect eventlog-two-events 2 log_events
+	check eventlog-replay-after-reopen replay_matches 15
+	expect variable-readable-after-reopen OK read_first_var
+	ksft EFI_RTGATE_EXPECT_OPEN=ok EFI_RTGATE_FINAL=1
+	check eventlog-replay-after-kselftest replay_matches 15
+	expect verify-after-kselftest 1 sh -c 'rtgate-verify -p 15 >/dev/null; echo $?'
+	tpm2_pcrextend 15:sha256=0000000000000000000000000000000000000000000000000000000000000001 >/dev/null 2>&1
+	expect verify-detects-foreign-extend 2 sh -c 'rtgate-verify -p 15 >/dev/null; echo $?'
+	;;
+locality)
+	# efi_rtgate=on with the default PCR 18: the TPM driver runs at
+	# locality 0, so the TPM refuses the extension (TPM_RC_LOCALITY).
+	mount_vars
+	expect closed-at-boot 0 state
+	snapshot 18 /tmp/pcr.before
+	expect open-refused-EIO EIO write_knob 1
+	expect still-closed 0 state
+	check tpm-rc-logged dmesg_has "extending PCR 18 failed (2311)"
+	snapshot 18 /tmp/pcr.after
+	check pcr18-unchanged cmp /tmp/pcr.before /tmp/pcr.after
+	expect log-empty 0 sh -c "wc -c < $LOG"
+	expect variable-still-refused 0 nvars
+	ksft EFI_RTGATE_EXPECT_OPEN=EIO
+	;;
+notpm)
+	# No TPM device at all: opening fails with ENODEV and changes nothing.
+	expect closed-at-boot 0 state
+	check no-tpm-device sh -c '! ls /dev/tpm0'
+	expect open-refused-ENODEV ENODEV write_knob 1
+	expect still-closed 0 state
+	expect log-empty 0 sh -c "wc -c < $LOG"
+	ksft EFI_RTGATE_EXPECT_OPEN=ENODEV
+	;;
+off)
+	# efi_rtgate=off: runtime services work from boot.
+	mount_vars
+	expect open-at-boot 1 state
+	expect reason-cmdline cmdline cat $REASON
+	check boot-message dmesg_has "runtime services open at boot (reason: cmdline)"
+	check efivarfs-lists test "$(nvars)" -gt 0
+	expect variable-readable OK read_first_var
+	check efibootmgr-lists-boot0000 sh -c 'efibootmgr | grep -q Boot0000'
+	expect log-empty 0 sh -c "wc -c < $LOG"
+	;;
+auto)
+	# Default auto in QEMU: no TXT launch, so the gate stays open.
+	mount_vars
+	expect open-at-boot 1 state
+	expect reason-none none cat $REASON
+	check boot-message dmesg_has "runtime services open at boot (reason: none)"
+	check efivarfs-lists test "$(nvars)" -gt 0
+	check efibootmgr-lists-boot0000 sh -c 'efibootmgr | grep -q Boot0000'
+	ksft
+	;;
+ssdt)
+	# efivar_ssdt= while closed must not hang the boot.
+	expect closed-at-boot 0 state
+	check boot-completed true
+	check ssdt-load-refused dmesg_has "failed to load SSDT, error -13"
+	;;
+tpm12)
+	# TPM 1.2: SHA-1 computed by the kernel, TPM_Extend.
+	expect closed-at-boot 0 state
+	p15() { sed -n 's/^PCR-15: //p' /sys/class/tpm/tpm0/pcrs 2>/dev/null; }
+	before=$(p15)
+	check pcr15-readable test -n "$before"
+	expect open OK write_knob 1
+	expect open-state 1 state
+	after=$(p15)
+	check sha1-pcr15-changed test -n "$after" -a "$before" != "$after"
+	expect log-one-sha1-event 1 sh -c "tpm2_eventlog $LOG 2>/dev/null | grep -c 'AlgorithmId: sha1'"
+	;;
+demo)
+	# make demo: the story for a person, one step at a time.
+	say() { emit "SAY $*"; }
+	run() {
+		say "# $*"
+		sh -c "$*" 2>&1 | while IFS= read -r l; do say "  $l"; done
+	}
+	say "== Booted with: efi_rtgate=on efi_rtgate_pcr=15 (QEMU, OVMF, swtpm TPM 2.0)"
+	run "dmesg | grep efi_rtgate: | sed 's/^\[[^]]*\] //'"
+	run "cat $KNOB $REASON"
+	mount_vars
+	say "== While closed, the firmware is never called:"
+	run "ls $VARS | wc -l"
+	run "efibootmgr"
+	run "tpm2_pcrread sha256:15"
+	say "== Root opens the gate: the kernel extends PCR 15 first, then opens."
+	run "echo 1 > $KNOB; cat $KNOB"
+	run "dmesg | grep 'efi_rtgate: runtime services opened' | sed 's/^\[[^]]*\] //'"
+	run "tpm2_pcrread sha256:15"
+	remount_vars
+	say "== Runtime services work again (efivarfs remounted):"
+	run "efibootmgr | head -n 4"
+	say "== The event log replays to the PCR:"
+	run "tpm2_eventlog $LOG | sed -n '/EV_EVENT_TAG/,\$p' | head -n 20"
+	run "rtgate-verify -p 15; echo exit status \$?"
+	say "== Closing again refuses calls:"
+	run "echo 0 > $KNOB; cat $KNOB; cat $(first_var) >/dev/null"
+	;;
+*)
+	fail "unknown-scenario '$scenario'"
+	;;
+esac
+
+dmesg > /tmp/dmesg.txt
+if grep -qE "WARNING:|BUG:|Oops|lockdep|KASAN|sleeping function called from invalid context|hung_task|INFO: task .* blocked" /tmp/dmesg.txt; then
+	fail "kernel-log-clean $(grep -m1 -E 'WARNING:|BUG:|Oops|lockdep|KASAN|sleeping function|blocked' /tmp/dmesg.txt | cut -c1-160)"
+else
+	pass kernel-log-clean
+fi
+emit DONE
+sync
+poweroff -f
