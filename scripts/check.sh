@@ -28,7 +28,10 @@ notpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 off tpm2 efi_rtgate=off kunit.enable=0
 auto tpm2 kunit.enable=0
 ssdt tpm2 efi_rtgate=on efivar_ssdt=RTGATESSDT kunit.enable=0
-tpm12 tpm12 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
+tpm12 tpm12 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
+rebind tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
+tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
+vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
 [ -n "${SCENARIOS:-}" ] && scenarios=$(echo "$scenarios" | grep -E "^(${SCENARIOS}) ")
 
 for base in "$@"; do

@@ -41,6 +41,7 @@ copy_with_libs /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0
 
 cc=${CC:-gcc}
 $cc -static -O2 -Wall -o "$root/usr/bin/rtgate-io" "$repo/tests/guest/rtgate-io.c"
+$cc -static -O2 -Wall -o "$root/usr/bin/vtpm-proxy" "$repo/tests/guest/vtpm-proxy.c"
 $cc -static -O2 -Wall -I"$tree/tools/testing/selftests" \
 	-o "$root/usr/bin/runtime_enable_test" \
 	"$repo/tools/testing/selftests/efi_rtgate/runtime_enable_test.c" -lpthread

@@ -17,9 +17,12 @@ done
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
 
 mkdir -p "$out"
+rm -f "$out/$name.console" "$out/$name.results"
 tmp=$(mktemp -d /tmp/rtgate-vm.XXXXXX)
 swtpm_pid=
+watcher=
 cleanup() {
+	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
 	[ -n "$swtpm_pid" ] && kill "$swtpm_pid" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -57,12 +60,27 @@ esac
 
 # TCG by default: OVMF executing from pflash is not reliable under nested
 # KVM on the machines this runs on. KVM=1 tries it anyway.
+# The guest may ask for the TPM to disappear (tests/guest/init.sh tpmgone).
+if [ -n "$swtpm_pid" ]; then
+	(
+		i=0
+		while [ $i -lt $((timeout * 5)) ]; do
+			if grep -aq '^REQUEST kill-tpm' "$out/$name.results" 2>/dev/null; then
+				kill "$swtpm_pid"
+				break
+			fi
+			sleep 0.2
+			i=$((i + 1))
+		done
+	) &
+	watcher=$!
+fi
+
 accel=tcg cpu=max
 if [ -n "${KVM:-}" ]; then
 	accel=kvm
 	cpu=host
 fi
-rm -f "$out/$name.console" "$out/$name.results"
 # shellcheck disable=SC2086
 timeout "$timeout" qemu-system-x86_64 -machine q35,accel=$accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \

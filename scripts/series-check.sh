@@ -1,0 +1,45 @@
+#!/bin/sh
+# Bisectability: build the kernel after each patch of the series, with
+# CONFIG_EFI_RTGATE=y and =n. Patches that touch no code, Kconfig or
+# Makefile are checked for applying only.
+# Usage: series-check.sh REPO BUILD BASE
+set -eu
+repo=$1 build=$2 base=$3
+b=$build/$base
+git=$b/git
+"$repo/scripts/series.sh" "$repo" "$build" "$base" >/dev/null
+off=$b/rtgate-off.config
+echo "CONFIG_EFI_RTGATE=n" > "$off"
+
+cc=gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+fails=0
+for c in $(git -C "$git" rev-list --reverse base..rtgate); do
+	subj=$(git -C "$git" log -1 --format=%s "$c")
+	if ! git -C "$git" diff --name-only "$c^" "$c" |
+	     grep -qE '\.(c|h)$|Kconfig|Makefile'; then
+		echo "series-check: ok   (no code) $subj"
+		continue
+	fi
+	git -C "$git" checkout -q -f "$c"
+	for gate in y n; do
+		obj=$b/series-check-$gate
+		frags=$repo/configs/rtgate.config
+		[ $gate = n ] && frags="$frags $off"
+		mkdir -p "$obj"
+		make -s -C "$git" O="$obj" tinyconfig >/dev/null
+		# shellcheck disable=SC2086
+		"$git/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags >/dev/null
+		make -s -C "$git" O="$obj" olddefconfig >/dev/null
+		if make -s -C "$git" O="$obj" CC="$cc" -j"$(nproc)" bzImage \
+			>"$obj/build.log" 2>&1; then
+			echo "series-check: ok   EFI_RTGATE=$gate $subj"
+		else
+			echo "series-check: FAIL EFI_RTGATE=$gate $subj (see $obj/build.log)"
+			tail -n 20 "$obj/build.log"
+			fails=$((fails + 1))
+		fi
+	done
+done
+git -C "$git" checkout -q -f rtgate
+[ "$fails" -eq 0 ] && echo "series-check: passed" || { echo "series-check: $fails failed"; exit 1; }
