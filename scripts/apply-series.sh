@@ -1,11 +1,14 @@
 #!/bin/sh
 # Put the series onto a kernel tree: copy new files, apply patches to
 # existing files. Idempotent: each patched file is rebuilt from its pristine
-# copy, and a file is only rewritten when its content changes, so an edit
+# copy by applying, in series order, every patch the given entries have for
+# it; a file is only rewritten when its content changes, so an edit
 # rebuilds incrementally.
 # Usage: apply-series.sh REPO TREE PRISTINE BASE [SERIES_ENTRY...]
 #   Without entries, every entry listed in REPO/series/series is applied.
-#   For BASE=lts, REPO/backport/lts/X.patch replaces X.patch where present.
+#   A patch is named by the path it changes plus ".patch", at the top of the
+#   repository or under series/ENTRY/ when a later entry changes the file
+#   again. For BASE=lts, REPO/backport/lts/P replaces the patch P.
 set -eu
 repo=$1 tree=$2 pristine=$3 base=$4
 shift 4
@@ -21,26 +24,26 @@ install_file() {
 	cp "$1" "$2"
 }
 
-apply_entry() {
-	files=$repo/series/$1.files
-	[ -f "$files" ] || die "no such series entry: $1"
-	grep -v '^[[:space:]]*\(#\|$\)' "$files" | while read -r f; do
+if [ $# -eq 0 ]; then
+	set -- $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series")
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+: > "$work/stack"
+for e in "$@"; do
+	files=$repo/series/$e.files
+	[ -f "$files" ] || die "no such series entry: $e"
+	for f in $(grep -v '^[[:space:]]*\(#\|$\)' "$files"); do
 		case $f in
 		*.patch)
 			target=${f%.patch}
+			target=${target#series/*/}
 			p=$repo/$f
 			[ "$base" = lts ] && [ -f "$repo/backport/lts/$f" ] &&
 				p=$repo/backport/lts/$f
 			[ -f "$p" ] || die "missing $p"
-			[ -f "$pristine/$target" ] || die "$target not in the base"
-			tmp=$(mktemp)
-			if ! patch -s -F0 --no-backup-if-mismatch -r - -o "$tmp" \
-				"$pristine/$target" "$p" >/dev/null; then
-				rm -f "$tmp"
-				die "$f does not apply to the $base base"
-			fi
-			install_file "$tmp" "$tree/$target"
-			rm -f "$tmp"
+			echo "$target $p" >> "$work/stack"
 			;;
 		*)
 			[ -f "$repo/$f" ] || die "missing $repo/$f"
@@ -48,11 +51,14 @@ apply_entry() {
 			;;
 		esac
 	done
-}
+done
 
-if [ $# -eq 0 ]; then
-	set -- $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series")
-fi
-for e in "$@"; do
-	apply_entry "$e"
+for target in $(cut -d' ' -f1 "$work/stack" | sort -u); do
+	[ -f "$pristine/$target" ] || die "$target not in the $base base"
+	cp "$pristine/$target" "$work/file"
+	for p in $(awk -v t="$target" '$1 == t { print $2 }' "$work/stack"); do
+		patch -s -F0 --no-backup-if-mismatch -r - "$work/file" "$p" >/dev/null ||
+			die "${p#"$repo"/} does not apply to the $base base"
+	done
+	install_file "$work/file" "$tree/$target"
 done

@@ -59,17 +59,20 @@ warn() {	# warn REF OBJDIR EXTRA_OBJS: compile objs, print normalized warnings
 	make -s -C "$git" O="$2" olddefconfig >/dev/null 2>&1
 	touch "$git/drivers/firmware/efi/efi.c"
 	# shellcheck disable=SC2086
-	make -C "$git" O="$2" W=1 C=1 -j"$(nproc)" $objs $3 2>&1 |
-		grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
+	make -C "$git" O="$2" W=1 C=1 CHECK="$sparse" -j"$(nproc)" $objs $3 >"$2.log" 2>&1
+	grep -q 'is not available or not up to date' "$2.log" && echo "SPARSE DID NOT RUN"
+	grep -E 'warning:|error:' "$2.log" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
 }
-if command -v sparse >/dev/null; then
+if sparse=$("$repo/scripts/sparse.sh" "$git" "$build"); then
 	warn base "$b/lint-base" "" > "$b/lint-base.warnings"
 	warn rtgate "$b/lint-series" "drivers/firmware/efi/rtgate.o drivers/firmware/efi/rtgate_test.o" \
 		> "$b/lint-series.warnings"
+	grep -q "SPARSE DID NOT RUN" "$b/lint-series.warnings" && bad "sparse did not run"
+	echo "lint: W=1 C=1 warnings: $(grep -c . "$b/lint-base.warnings") in the base, $(grep -c . "$b/lint-series.warnings") with the series"
 	new=$(comm -13 "$b/lint-base.warnings" "$b/lint-series.warnings")
 	if [ -n "$new" ]; then bad "W=1 C=1 new warnings"; echo "$new"; else ok "W=1 C=1: no new warnings"; fi
 else
-	bad "sparse not installed"
+	bad "no usable sparse"
 fi
 git -C "$git" checkout -q -f rtgate
 

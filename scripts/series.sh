@@ -27,8 +27,11 @@ fi
 git -C "$git" checkout -q -f -B rtgate base
 git -C "$git" clean -q -fdx
 
+done_entries=
 for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
-	"$repo/scripts/apply-series.sh" "$repo" "$git" "$b/pristine" "$base" "$e"
+	done_entries="$done_entries $e"
+	# shellcheck disable=SC2086
+	"$repo/scripts/apply-series.sh" "$repo" "$git" "$b/pristine" "$base" $done_entries
 	git -C "$git" add -A -f
 	{
 		cat "$repo/series/$e.msg"

@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) "efi_rtgate: " fmt
 
 #include <linux/capability.h>
+#include <linux/cpufeature.h>
 #include <linux/efi.h>
 #include <linux/efi_rtgate.h>
 #include <linux/fs.h>
@@ -32,7 +33,6 @@
 #include <linux/tpm.h>
 #include <linux/tpm_eventlog.h>
 #include <linux/unaligned.h>
-#include <asm/cpufeature.h>
 #include <asm/efi.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
@@ -43,9 +43,6 @@
 #include <linux/slaunch.h>
 static_assert(RTGATE_SL_TXT == (SL_FLAG_ACTIVE | SL_FLAG_ARCH_TXT));
 #endif
-
-static_assert(RTGATE_PCR_ALLOWED(CONFIG_EFI_RTGATE_PCR),
-	      "CONFIG_EFI_RTGATE_PCR names a PCR that software can reset");
 
 /* Enabled while runtime service calls must not reach firmware. */
 DEFINE_STATIC_KEY_FALSE(efi_rtgate_closed_key);
@@ -131,7 +128,7 @@ VISIBLE_IF_KUNIT int rtgate_parse_pcr(const char *arg, u32 *pcr)
 
 	if (!arg || kstrtou32(arg, 0, &val))
 		return -EINVAL;
-	if (!RTGATE_PCR_ALLOWED(val))
+	if (!rtgate_pcr_allowed(val))
 		return -ERANGE;
 	*pcr = val;
 	return 0;
@@ -258,6 +255,9 @@ VISIBLE_IF_KUNIT const char *rtgate_reason_name(enum rtgate_reason reason)
 void __init efi_rtgate_boot_init(void)
 {
 	bool closed;
+
+	/* Kconfig cannot express the holes in the allowed range. */
+	BUILD_BUG_ON(!rtgate_pcr_allowed(CONFIG_EFI_RTGATE_PCR));
 
 	rtgate_reason = rtgate_decide(rtgate_mode, &closed);
 	if (closed)

@@ -38,7 +38,10 @@ enum rtgate_reason {
 #define RTGATE_EVENT_LEN		(2 * sizeof(u32) + RTGATE_EVENT_DATA_LEN)
 
 /* PCR 16 and 20-23 can be reset by software: never acceptable. */
-#define RTGATE_PCR_ALLOWED(pcr)		((pcr) <= 15 || ((pcr) >= 17 && (pcr) <= 19))
+static inline bool rtgate_pcr_allowed(u32 pcr)
+{
+	return pcr <= 15 || (pcr >= 17 && pcr <= 19);
+}
 
 /* Intel TXT public configuration space and TXT.STS bits */
 #define RTGATE_TXT_PUB_CONFIG_BASE	0xfed30000UL

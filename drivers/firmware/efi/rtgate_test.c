@@ -40,6 +40,7 @@ static void rtgate_mode_desc(const struct rtgate_mode_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "efi_rtgate=%s", c->arg ?: "(null)");
 }
+
 KUNIT_ARRAY_PARAM(rtgate_mode, rtgate_mode_cases, rtgate_mode_desc);
 
 /* Only the three documented words select a mode; anything else is refused. */
@@ -73,6 +74,7 @@ static void rtgate_pcr_desc(const struct rtgate_pcr_case *c, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "efi_rtgate_pcr=%s",
 		 c->arg ?: "(null)");
 }
+
 KUNIT_ARRAY_PARAM(rtgate_pcr, rtgate_pcr_cases, rtgate_pcr_desc);
 
 /* PCRs software can reset (16, 20-23) are refused, the value is kept. */
@@ -116,6 +118,7 @@ static void rtgate_write_desc(const struct rtgate_write_case *c, char *desc)
 			       c->buf[i] == '\n' ? "\\n" : "%c", c->buf[i]);
 	scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n, "\"");
 }
+
 KUNIT_ARRAY_PARAM(rtgate_write, rtgate_write_cases, rtgate_write_desc);
 
 /* Whole values only: a prefix match would open on "11" or "yes please". */
@@ -169,6 +172,7 @@ static void rtgate_detect_desc(const struct rtgate_detect_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(rtgate_detect, rtgate_detect_cases, rtgate_detect_desc);
 
 static u32 fake_slaunch_flags(void)
@@ -411,7 +415,7 @@ static void rtgate_test_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->extends, 1);
 	KUNIT_EXPECT_EQ(test, f->switches, 1);
 	KUNIT_EXPECT_EQ(test, f->puts, 1);
-	KUNIT_EXPECT_TRUE(test, RTGATE_PCR_ALLOWED(f->pcr));
+	KUNIT_EXPECT_TRUE(test, rtgate_pcr_allowed(f->pcr));
 
 	len = rtgate_log_copy(NULL, SIZE_MAX);
 	KUNIT_ASSERT_EQ(test, len, head + 12 + 22 + 34 + 4 + 23);
@@ -474,6 +478,7 @@ static void rtgate_fail_desc(const struct rtgate_fail_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(rtgate_fail, rtgate_fail_cases, rtgate_fail_desc);
 
 /* Any TPM problem leaves the gate closed, the log empty, a clear errno. */

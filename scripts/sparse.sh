@@ -1,0 +1,33 @@
+#!/bin/sh
+# Print the path of a sparse that the kernel tree accepts. Debian 12's
+# sparse is too old for current kernels (no __typeof_unqual__); then build
+# the one from Debian unstable's source package under BUILD/tools/ (once).
+# Usage: sparse.sh TREE BUILD
+set -eu
+tree=$1 build=$2
+valid() { [ "$("$tree/scripts/checker-valid.sh" "$1" -m64 -mlittle-endian 2>/dev/null)" = 1 ]; }
+if command -v sparse >/dev/null && valid sparse; then
+	command -v sparse
+	exit 0
+fi
+dir=$build/tools/sparse
+if [ ! -x "$dir/sparse" ] || ! valid "$dir/sparse"; then
+	rm -rf "$dir"
+	mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial"
+	uri=$(grep -rhoE '(https?://[^ ]*debian)/?( |$)' /etc/apt/sources.list \
+		/etc/apt/sources.list.d/ 2>/dev/null | grep -v security |
+		head -n 1 | tr -d ' ')
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri:-http://deb.debian.org/debian} sid main" \
+		> "$dir/apt/sources.list"
+	opts="-o Dir::Etc::sourcelist=$dir/apt/sources.list -o Dir::Etc::sourceparts=-
+	      -o Dir::State::Lists=$dir/apt/lists -o Dir::Cache=$dir/apt/cache
+	      -o APT::Sandbox::User=root -o Debug::NoLocking=1"
+	# shellcheck disable=SC2086
+	apt-get -q $opts update >&2
+	# shellcheck disable=SC2086
+	(cd "$dir" && apt-get -q $opts source --download-only sparse >&2)
+	tar -xf "$dir"/sparse_*.orig.tar.* -C "$dir" --strip-components=1
+	make -s -C "$dir" -j"$(nproc)" HAVE_LLVM=no HAVE_GTK=no HAVE_SQLITE=no sparse >&2
+	valid "$dir/sparse" || { echo "sparse.sh: the built sparse is not accepted" >&2; exit 1; }
+fi
+echo "$dir/sparse"
