@@ -31,6 +31,10 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 : > "$work/stack"
+: > "$work/new"
+# What an earlier run put on this tree, so that a file the series no
+# longer touches goes back to the base.
+state=$(dirname "$pristine")/$(echo "$tree" | tr '/' '_').rtgate-state
 for e in "$@"; do
 	files=$repo/series/$e.files
 	[ -f "$files" ] || die "no such series entry: $e"
@@ -48,6 +52,7 @@ for e in "$@"; do
 		*)
 			[ -f "$repo/$f" ] || die "missing $repo/$f"
 			install_file "$repo/$f" "$tree/$f"
+			echo "new $f" >> "$work/new"
 			;;
 		esac
 	done
@@ -62,3 +67,18 @@ for target in $(cut -d' ' -f1 "$work/stack" | sort -u); do
 	done
 	install_file "$work/file" "$tree/$target"
 done
+
+{
+	cat "$work/new"
+	cut -d' ' -f1 "$work/stack" | sort -u | sed 's/^/patched /'
+} | sort -u > "$work/state"
+if [ -f "$state" ]; then
+	comm -23 "$state" "$work/state" | while read -r kind f; do
+		if [ "$kind" = patched ] || [ -f "$pristine/$f" ]; then
+			install_file "$pristine/$f" "$tree/$f"
+		else
+			rm -f "$tree/$f"
+		fi
+	done
+fi
+cp "$work/state" "$state"
