@@ -8,7 +8,8 @@
 #   Without entries, every entry listed in REPO/series/series is applied.
 #   A patch is named by the path it changes plus ".patch", at the top of the
 #   repository or under series/ENTRY/ when a later entry changes the file
-#   again. For BASE=lts, REPO/backport/lts/P replaces the patch P.
+#   again (a file of the base, or one an earlier entry added). For
+#   BASE=lts, REPO/backport/lts/P replaces the patch P.
 set -eu
 repo=$1 tree=$2 pristine=$3 base=$4
 shift 4
@@ -51,16 +52,26 @@ for e in "$@"; do
 			;;
 		*)
 			[ -f "$repo/$f" ] || die "missing $repo/$f"
-			install_file "$repo/$f" "$tree/$f"
 			echo "new $f" >> "$work/new"
 			;;
 		esac
 	done
 done
 
-for target in $(cut -d' ' -f1 "$work/stack" | sort -u); do
-	[ -f "$pristine/$target" ] || die "$target not in the $base base"
-	cp "$pristine/$target" "$work/file"
+cut -d' ' -f1 "$work/stack" | sort -u > "$work/targets"
+for f in $(cut -d' ' -f2 "$work/new"); do
+	grep -qx "$f" "$work/targets" || install_file "$repo/$f" "$tree/$f"
+done
+
+for target in $(cat "$work/targets"); do
+	# A patch changes a file of the base, or one an earlier entry added.
+	if [ -f "$pristine/$target" ]; then
+		cp "$pristine/$target" "$work/file"
+	elif grep -qx "new $target" "$work/new"; then
+		cp "$repo/$target" "$work/file"
+	else
+		die "$target is neither in the $base base nor added by the series"
+	fi
 	for p in $(awk -v t="$target" '$1 == t { print $2 }' "$work/stack"); do
 		patch -s -F0 --no-backup-if-mismatch -r - "$work/file" "$p" >/dev/null ||
 			die "${p#"$repo"/} does not apply to the $base base"
@@ -73,8 +84,10 @@ done
 	cut -d' ' -f1 "$work/stack" | sort -u | sed 's/^/patched /'
 } | sort -u > "$work/state"
 if [ -f "$state" ]; then
-	comm -23 "$state" "$work/state" | while read -r kind f; do
-		if [ "$kind" = patched ] || [ -f "$pristine/$f" ]; then
+	cut -d' ' -f2 "$work/state" | sort -u > "$work/paths"
+	cut -d' ' -f2 "$state" | sort -u | comm -23 - "$work/paths" |
+	while read -r f; do
+		if [ -f "$pristine/$f" ]; then
 			install_file "$pristine/$f" "$tree/$f"
 		else
 			rm -f "$tree/$f"

@@ -17,6 +17,21 @@ out=$b/bench
 rm -rf "$out"
 mkdir -p "$out"
 
+# The open-state check must be a static branch: a NOP patched at run time,
+# with no load of the key in the function that queues runtime calls.
+dis=$(objdump -d --disassemble=__efi_queue_work "$b/obj/vmlinux")
+echo "bench: __efi_queue_work in the gate kernel, static-branch sites:"
+echo "$dis" | grep -E '\bnop' | sed 's/^/    /'
+if echo "$dis" | grep -q 'efi_rtgate_closed_key'; then
+	echo "bench: __efi_queue_work reads efi_rtgate_closed_key: not a static branch" >&2
+	exit 1
+fi
+echo "$dis" | grep -qE '(0f 1f 44 00 00|66 90) +(nopl|xchg|nop)' || {
+	echo "bench: no patchable NOP in __efi_queue_work" >&2
+	exit 1
+}
+echo "bench: the check is a NOP while the gate is open (no load of the key)"
+
 vm() {	# vm NAME KERNEL TPM ARGS
 	SWTPM_LOGLEVEL=20 "$repo/scripts/vm.sh" "$2" "$b/initramfs.cpio.gz" "$out" "$1" "$3" \
 		"rtgate_test=bench kunit.enable=0 $4"

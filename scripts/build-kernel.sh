@@ -43,9 +43,12 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	make -s -C "$tree" O="$obj" olddefconfig >/dev/null
 	echo "$want" > "$stamp"
 fi
-# Every option the fragments ask for must have survived olddefconfig.
-for f in $frags; do
-	grep -E '^CONFIG_[A-Z0-9_]+=' "$f" | while IFS= read -r line; do
+# Every option the fragments ask for (the last fragment wins) must have
+# survived olddefconfig.
+# shellcheck disable=SC2086
+cat $frags | grep -E '^CONFIG_[A-Z0-9_]+=' |
+	awk -F= '{ want[$1] = $0 } END { for (o in want) print want[o] }' |
+	while IFS= read -r line; do
 		opt=${line%%=*}
 		case $line in
 		*=n) ! grep -q "^$opt=" "$obj/.config" ||
@@ -54,7 +57,6 @@ for f in $frags; do
 			die "$line did not stick (dependency missing?)" ;;
 		esac
 	done
-done
 
 cc=gcc
 command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
