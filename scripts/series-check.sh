@@ -1,7 +1,7 @@
 #!/bin/sh
-# Bisectability: build the kernel after each patch of the series, with
-# CONFIG_EFI_RTGATE=y and =n. Patches that touch no code, Kconfig or
-# Makefile are checked for applying only.
+# Bisectability: build the kernel after each patch of the series with
+# CONFIG_EFI_RTGATE=y (with KUnit), =y without KUnit, and =n. Patches that
+# touch no code, Kconfig or Makefile are checked for applying only.
 # Usage: series-check.sh REPO BUILD BASE
 set -eu
 repo=$1 build=$2 base=$3
@@ -22,10 +22,11 @@ for c in $(git -C "$git" rev-list --reverse base..rtgate); do
 		continue
 	fi
 	git -C "$git" checkout -q -f "$c"
-	for gate in y n; do
+	for gate in y nokunit n; do
 		obj=$b/series-check-$gate
 		frags=$repo/configs/rtgate.config
 		[ $gate = n ] && frags="$frags $off"
+		[ $gate = nokunit ] && frags="$frags $repo/configs/nokunit.config"
 		mkdir -p "$obj"
 		make -s -C "$git" O="$obj" tinyconfig >/dev/null
 		# shellcheck disable=SC2086
@@ -34,6 +35,12 @@ for c in $(git -C "$git" rev-list --reverse base..rtgate); do
 		if make -s -C "$git" O="$obj" CC="$cc" -j"$(nproc)" bzImage \
 			>"$obj/build.log" 2>&1; then
 			echo "series-check: ok   EFI_RTGATE=$gate $subj"
+			# New warnings from the series' files fail the check too.
+			if grep -E 'warning:' "$obj/build.log" | grep -qE 'rtgate|tpm|efi'; then
+				echo "series-check: FAIL warnings with EFI_RTGATE=$gate $subj"
+				grep -E 'warning:' "$obj/build.log" | grep -E 'rtgate|tpm|efi'
+				fails=$((fails + 1))
+			fi
 		else
 			echo "series-check: FAIL EFI_RTGATE=$gate $subj (see $obj/build.log)"
 			tail -n 20 "$obj/build.log"

@@ -36,7 +36,8 @@ static __always_inline bool efi_rtgate_closed(void)
  * @id: the runtime service about to be called
  *
  * Must be called with the EFI runtime lock held, so that the answer cannot
- * change before the call reaches firmware.
+ * change before the call reaches firmware. Mixed-mode thunks hold their own
+ * lock instead: there the gate keeps its boot state for good.
  *
  * Context: any context, including atomic and panic context.
  * Return: true if the call must not go on (the refusal has been reported).

@@ -93,6 +93,16 @@ ksft() {
 	echo "ksft exit $?" >> /tmp/ksft.out
 	while IFS= read -r l; do emit "KSFT $scenario $l"; done < /tmp/ksft.out
 }
+# open_at_boot REASON: open from boot for REASON, runtime services work
+open_at_boot() {
+	mount_vars
+	expect open-at-boot 1 state
+	expect reason-$1 "$1" cat $REASON
+	check boot-message dmesg_has "runtime services open at boot (reason: $1)"
+	check efivarfs-lists test "$(nvars)" -gt 0
+	expect variable-readable OK read_first_var
+	check efibootmgr-lists-boot0000 sh -c 'efibootmgr | grep -q Boot0000'
+}
 # All banks of PCR $1 differ between snapshot files $2 and $3
 all_banks_changed() {
 	for b in $BANKS; do
@@ -271,23 +281,12 @@ vtpm)
 	;;
 off)
 	# efi_rtgate=off: runtime services work from boot.
-	mount_vars
-	expect open-at-boot 1 state
-	expect reason-cmdline cmdline cat $REASON
-	check boot-message dmesg_has "runtime services open at boot (reason: cmdline)"
-	check efivarfs-lists test "$(nvars)" -gt 0
-	expect variable-readable OK read_first_var
-	check efibootmgr-lists-boot0000 sh -c 'efibootmgr | grep -q Boot0000'
+	open_at_boot cmdline
 	expect log-empty 0 sh -c "wc -c < $LOG"
 	;;
 auto)
 	# Default auto in QEMU: no TXT launch, so the gate stays open.
-	mount_vars
-	expect open-at-boot 1 state
-	expect reason-none none cat $REASON
-	check boot-message dmesg_has "runtime services open at boot (reason: none)"
-	check efivarfs-lists test "$(nvars)" -gt 0
-	check efibootmgr-lists-boot0000 sh -c 'efibootmgr | grep -q Boot0000'
+	open_at_boot none
 	ksft
 	;;
 ssdt)

@@ -60,6 +60,17 @@ static DEFINE_MUTEX(rtgate_mutex);
 /* The event log: a Spec ID header followed by one event per opening. */
 static u8 *rtgate_log;
 static size_t rtgate_log_len;
+/* The banks named in the log header: every later event must use them. */
+static struct tpm_bank_info rtgate_log_banks[TPM2_MAX_PCR_BANKS];
+static u32 rtgate_log_nr_banks;
+
+/* Set once the boot decision is taken: the gate then guards every call. */
+static bool rtgate_ready __ro_after_init;
+/*
+ * Set when the gate was closed at boot or has been opened with a
+ * measurement: from then on, sleep states that reset the PCR close it.
+ */
+static bool rtgate_armed;
 
 static const char * const rtgate_service_names[] = {
 	[EFI_NONE]			= "mixed-mode call",
@@ -262,6 +273,8 @@ void __init efi_rtgate_boot_init(void)
 	rtgate_reason = rtgate_decide(rtgate_mode, &closed);
 	if (closed)
 		static_branch_enable(&efi_rtgate_closed_key);
+	rtgate_armed = closed;
+	rtgate_ready = true;
 
 	pr_info("runtime services %s at boot (reason: %s)\n",
 		closed ? "closed" : "open", rtgate_reason_name(rtgate_reason));
@@ -404,6 +417,15 @@ static int rtgate_measure_open(void)
 		goto out_put;
 	}
 
+	if (rtgate_log_len &&
+	    (chip->nr_allocated_banks != rtgate_log_nr_banks ||
+	     memcmp(chip->allocated_banks, rtgate_log_banks,
+		    rtgate_log_nr_banks * sizeof(*rtgate_log_banks)))) {
+		pr_warn("the TPM's PCR banks differ from those in the log\n");
+		rc = -ENODEV;
+		goto out_put;
+	}
+
 	digests = kcalloc(chip->nr_allocated_banks, sizeof(*digests),
 			  GFP_KERNEL);
 	if (!digests) {
@@ -436,10 +458,14 @@ static int rtgate_measure_open(void)
 		goto out_free;
 	}
 
-	if (head)
+	if (head) {
 		rtgate_log_len += rtgate_log_header(log + rtgate_log_len,
 						    chip->allocated_banks,
 						    chip->nr_allocated_banks);
+		rtgate_log_nr_banks = chip->nr_allocated_banks;
+		memcpy(rtgate_log_banks, chip->allocated_banks,
+		       rtgate_log_nr_banks * sizeof(*rtgate_log_banks));
+	}
 	rtgate_log_len += rtgate_log_entry(log + rtgate_log_len, rtgate_pcr,
 					   digests, chip->allocated_banks,
 					   chip->nr_allocated_banks, event,
@@ -476,6 +502,7 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 	if (open && rtgate_is_closed()) {
 		rc = rtgate_measure_open();
 		if (!rc) {
+			rtgate_armed = true;
 			rtgate_switch(false);
 			pr_notice("runtime services opened by %s[%d]; PCR %u extended\n",
 				  current->comm, task_pid_nr(current),
@@ -491,26 +518,34 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 	return rc;
 }
 
-VISIBLE_IF_KUNIT size_t rtgate_log_copy(u8 *buf, size_t size)
+/* A copy of the log, so that readers never hold rtgate_mutex in copy_to_user. */
+VISIBLE_IF_KUNIT u8 *rtgate_log_dup(size_t *len)
 {
-	size_t len;
+	u8 *copy = NULL;
 
-	mutex_lock(&rtgate_mutex);
-	len = min(size, rtgate_log_len);
-	if (buf)
-		memcpy(buf, rtgate_log, len);
+	if (mutex_lock_killable(&rtgate_mutex))
+		return ERR_PTR(-EINTR);
+	*len = rtgate_log_len;
+	if (rtgate_log_len) {
+		copy = kmemdup(rtgate_log, rtgate_log_len, GFP_KERNEL);
+		if (!copy)
+			copy = ERR_PTR(-ENOMEM);
+	}
 	mutex_unlock(&rtgate_mutex);
-	return len;
+	return copy;
 }
 
-VISIBLE_IF_KUNIT void rtgate_log_reset(void)
+#if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
+/* Exchange the log with *@log, so that tests never touch the real one. */
+void rtgate_log_swap(u8 **log, size_t *len, u32 *nr_banks)
 {
 	mutex_lock(&rtgate_mutex);
-	kfree(rtgate_log);
-	rtgate_log = NULL;
-	rtgate_log_len = 0;
+	swap(rtgate_log, *log);
+	swap(rtgate_log_len, *len);
+	swap(rtgate_log_nr_banks, *nr_banks);
 	mutex_unlock(&rtgate_mutex);
 }
+#endif
 
 /* ---- User interface ---- */
 
@@ -595,7 +630,8 @@ static struct attribute *rtgate_attrs[] = {
 static umode_t rtgate_attr_is_visible(struct kobject *kobj,
 				      struct attribute *attr, int n)
 {
-	return efi_enabled(EFI_RUNTIME_SERVICES) ? attr->mode : 0;
+	/* Not where the wrappers never ran the boot decision (e.g. Xen). */
+	return rtgate_ready && efi_enabled(EFI_RUNTIME_SERVICES) ? attr->mode : 0;
 }
 
 static const struct attribute_group rtgate_attr_group = {
@@ -607,12 +643,14 @@ static ssize_t rtgate_log_read(struct file *file, char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
 	ssize_t ret;
+	size_t len;
+	u8 *log;
 
-	if (mutex_lock_killable(&rtgate_mutex))
-		return -EINTR;
-	ret = simple_read_from_buffer(ubuf, count, ppos, rtgate_log,
-				      rtgate_log_len);
-	mutex_unlock(&rtgate_mutex);
+	log = rtgate_log_dup(&len);
+	if (IS_ERR(log))
+		return PTR_ERR(log);
+	ret = simple_read_from_buffer(ubuf, count, ppos, log, len);
+	kfree(log);
 	return ret;
 }
 
@@ -622,19 +660,27 @@ static const struct file_operations rtgate_log_fops = {
 };
 
 /*
- * PCRs are reset across hibernation while the restored image would say
- * "open": close before the image is made, so the next opening is measured.
+ * The PCR does not survive hibernation, and PCRs 16-23 do not survive
+ * suspend to RAM either, while the gate would stay open: close it first,
+ * so that the next opening is measured again. Only where the gate was
+ * closed at boot or opened with a measurement; on mixed-mode firmware the
+ * state never changes after boot.
  */
 static int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
-	if (action != PM_HIBERNATION_PREPARE)
+	if (action != PM_HIBERNATION_PREPARE &&
+	    !(action == PM_SUSPEND_PREPARE && rtgate_pcr > 15))
+		return NOTIFY_DONE;
+	if (efi_is_mixed())
 		return NOTIFY_DONE;
 
 	mutex_lock(&rtgate_mutex);
-	if (!rtgate_is_closed()) {
+	if (rtgate_armed && !rtgate_is_closed()) {
 		rtgate_switch(true);
-		pr_info("runtime services closed for hibernation\n");
+		pr_info("runtime services closed for %s\n",
+			action == PM_HIBERNATION_PREPARE ? "hibernation" :
+			"suspend");
 	}
 	mutex_unlock(&rtgate_mutex);
 	return NOTIFY_DONE;

@@ -66,8 +66,8 @@ size_t rtgate_log_entry(u8 *buf, u32 pcr, const struct tpm_digest *digests,
 			const u8 *event, u32 event_len);
 int rtgate_set_open(bool open);
 bool rtgate_is_closed(void);
-size_t rtgate_log_copy(u8 *buf, size_t size);
-void rtgate_log_reset(void);
+u8 *rtgate_log_dup(size_t *len);
+void rtgate_log_swap(u8 **log, size_t *len, u32 *nr_banks);
 
 /* Redirected by KUnit static stubs */
 int rtgate_tpm_pcr_event(struct tpm_chip *chip, u32 pcr, const u8 *event,

@@ -324,6 +324,9 @@ static void rtgate_test_log_entry(struct kunit *test)
 /* ---- State machine, with a fake TPM and a fake switch ---- */
 
 struct rtgate_fake {
+	u8 *saved_log;
+	size_t saved_len;
+	u32 saved_banks;
 	struct tpm_chip *chip;
 	bool closed;
 	int tpm_rc;
@@ -393,13 +396,33 @@ static int rtgate_sm_init(struct kunit *test)
 	kunit_activate_static_stub(test, rtgate_tpm_pcr_event, fake_tpm_pcr_event);
 	kunit_activate_static_stub(test, rtgate_switch, fake_switch);
 	kunit_activate_static_stub(test, rtgate_is_closed, fake_is_closed);
-	rtgate_log_reset();
+	/* Set the real log aside: the tests start from an empty one. */
+	rtgate_log_swap(&f->saved_log, &f->saved_len, &f->saved_banks);
 	return 0;
 }
 
 static void rtgate_sm_exit(struct kunit *test)
 {
-	rtgate_log_reset();
+	struct rtgate_fake *f = test->priv;
+
+	/* Put the real log back and drop the one the test made. */
+	rtgate_log_swap(&f->saved_log, &f->saved_len, &f->saved_banks);
+	kfree(f->saved_log);
+}
+
+/* Length of the log; with @copy, also a copy the caller frees. */
+static size_t rtgate_test_log_len(struct kunit *test, u8 **copy)
+{
+	size_t len;
+	u8 *log;
+
+	log = rtgate_log_dup(&len);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(log));
+	if (copy)
+		*copy = log;
+	else
+		kfree(log);
+	return len;
 }
 
 /* Opening extends once, then opens, and logs header plus one event. */
@@ -417,15 +440,16 @@ static void rtgate_test_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->puts, 1);
 	KUNIT_EXPECT_TRUE(test, rtgate_pcr_allowed(f->pcr));
 
-	len = rtgate_log_copy(NULL, SIZE_MAX);
-	KUNIT_ASSERT_EQ(test, len, head + 12 + 22 + 34 + 4 + 23);
-	log = kunit_kzalloc(test, len, GFP_KERNEL);
+	len = rtgate_test_log_len(test, &log);
 	KUNIT_ASSERT_NOT_NULL(test, log);
-	rtgate_log_copy(log, len);
-	KUNIT_EXPECT_MEMEQ(test, log, rtgate_golden_header, head);
-	/* The event names the PCR that was extended. */
-	KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + head), f->pcr);
-	KUNIT_EXPECT_MEMEQ(test, log + len - 23, rtgate_golden_event, 23);
+	KUNIT_EXPECT_EQ(test, len, head + 12 + 22 + 34 + 4 + 23);
+	if (len == head + 12 + 22 + 34 + 4 + 23) {
+		KUNIT_EXPECT_MEMEQ(test, log, rtgate_golden_header, head);
+		/* The event names the PCR that was extended. */
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + head), f->pcr);
+		KUNIT_EXPECT_MEMEQ(test, log + len - 23, rtgate_golden_event, 23);
+	}
+	kfree(log);
 }
 
 /* Opening an open gate is a success without a second extension. */
@@ -452,8 +476,24 @@ static void rtgate_test_reopen(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->switches, 2);
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
 	KUNIT_EXPECT_EQ(test, f->extends, 2);
-	KUNIT_EXPECT_EQ(test, rtgate_log_copy(NULL, SIZE_MAX),
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
 			sizeof(rtgate_golden_header) + 2 * entry);
+}
+
+/* A TPM with other banks than the log's header cannot add to the log. */
+static void rtgate_test_banks_changed(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+	size_t len;
+
+	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
+	KUNIT_ASSERT_EQ(test, rtgate_set_open(false), 0);
+	len = rtgate_test_log_len(test, NULL);
+	f->chip->nr_allocated_banks = 1;
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -ENODEV);
+	KUNIT_EXPECT_TRUE(test, f->closed);
+	KUNIT_EXPECT_EQ(test, f->extends, 1);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), len);
 }
 
 struct rtgate_fail_case {
@@ -495,7 +535,7 @@ static void rtgate_test_open_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), c->err);
 	KUNIT_EXPECT_TRUE(test, f->closed);
 	KUNIT_EXPECT_EQ(test, f->switches, 0);
-	KUNIT_EXPECT_EQ(test, rtgate_log_copy(NULL, SIZE_MAX), 0);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
 	KUNIT_EXPECT_EQ(test, f->puts, c->no_chip ? 0 : 1);
 }
 
@@ -519,6 +559,7 @@ static struct kunit_case rtgate_sm_cases[] = {
 	KUNIT_CASE(rtgate_test_open),
 	KUNIT_CASE(rtgate_test_open_twice),
 	KUNIT_CASE(rtgate_test_reopen),
+	KUNIT_CASE(rtgate_test_banks_changed),
 	KUNIT_CASE_PARAM(rtgate_test_open_fails, rtgate_fail_gen_params),
 	{}
 };
