@@ -60,6 +60,9 @@ cat $frags | grep -E '^CONFIG_[A-Z0-9_]+=' |
 
 cc=gcc
 command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+# Paths below the build directory hash the same in every clone.
+CCACHE_BASEDIR=$(cd "$build" && pwd)
+export CCACHE_BASEDIR
 echo "build-kernel: building $base$flavor with $j jobs"
 make -s -C "$tree" O="$obj" CC="$cc" -j"$j" bzImage
 cp "$obj/arch/x86/boot/bzImage" "$bdir/bzImage$flavor"

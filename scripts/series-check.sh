@@ -13,6 +13,8 @@ echo "CONFIG_EFI_RTGATE=n" > "$off"
 
 cc=gcc
 command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+CCACHE_BASEDIR=$(cd "$build" && pwd)
+export CCACHE_BASEDIR
 fails=0
 for c in $(git -C "$git" rev-list --reverse base..rtgate); do
 	subj=$(git -C "$git" log -1 --format=%s "$c")
