@@ -21,12 +21,12 @@ mkdir -p "$out"
 # with no load of the key in the function that queues runtime calls.
 dis=$(objdump -d --disassemble=__efi_queue_work "$b/obj/vmlinux")
 echo "bench: __efi_queue_work in the gate kernel, static-branch sites:"
-echo "$dis" | grep -E '\bnop' | sed 's/^/    /'
+echo "$dis" | grep -E 'nop|xchg +%ax,%ax' | sed 's/^/    /'
 if echo "$dis" | grep -q 'efi_rtgate_closed_key'; then
 	echo "bench: __efi_queue_work reads efi_rtgate_closed_key: not a static branch" >&2
 	exit 1
 fi
-echo "$dis" | grep -qE '(0f 1f 44 00 00|66 90) +(nopl|xchg|nop)' || {
+echo "$dis" | grep -qE '(0f 1f 44 00 00|66 90)[[:space:]]+(nopl|xchg|nop)' || {
 	echo "bench: no patchable NOP in __efi_queue_work" >&2
 	exit 1
 }
