@@ -7,6 +7,7 @@ set -u
 repo=$1 build=$2
 shift 2
 passed=0 failed=0 skipped=0
+mkdir -p "$build"
 summary=$build/check-summary.txt
 : > "$summary"
 
