@@ -37,6 +37,7 @@ vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
 
 for base in "$@"; do
 	b=$build/$base
+	mkdir -p "$b"
 	log=$b/build.log
 	echo "== $base: kernel"
 	if ! "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" $FRAGMENTS >"$log" 2>&1; then
