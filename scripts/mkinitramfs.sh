@@ -32,7 +32,8 @@ for a in $("$root/bin/busybox" --list); do
 	ln -s busybox "$root/bin/$a"
 done
 
-copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr
+# swtpm serves a vTPM proxy chip inside the guest (scenario vtpm).
+copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr /usr/bin/swtpm
 for t in tpm2_pcrread tpm2_pcrextend tpm2_eventlog tpm2_getcap tpm2_pcrevent; do
 	ln -s tpm2 "$root/usr/bin/$t"
 done
@@ -41,7 +42,6 @@ copy_with_libs /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0
 
 cc=${CC:-gcc}
 $cc -static -O2 -Wall -o "$root/usr/bin/rtgate-io" "$repo/tests/guest/rtgate-io.c"
-$cc -static -O2 -Wall -o "$root/usr/bin/vtpm-proxy" "$repo/tests/guest/vtpm-proxy.c"
 $cc -static -O2 -Wall -I"$tree/tools/testing/selftests" \
 	-o "$root/usr/bin/runtime_enable_test" \
 	"$repo/tools/testing/selftests/efi_rtgate/runtime_enable_test.c" -lpthread
