@@ -9,7 +9,8 @@
 #   A patch is named by the path it changes plus ".patch", at the top of the
 #   repository or under series/ENTRY/ when a later entry changes the file
 #   again (a file of the base, or one an earlier entry added). For
-#   BASE=lts, REPO/backport/lts/P replaces the patch P.
+#   BASE=lts, REPO/backport/lts/P replaces the patch or new file P; an
+#   empty backport/lts/P.patch leaves that file of the base as it is.
 set -eu
 repo=$1 tree=$2 pristine=$3 base=$4
 shift 4
@@ -48,27 +49,33 @@ for e in "$@"; do
 			[ "$base" = lts ] && [ -f "$repo/backport/lts/$f" ] &&
 				p=$repo/backport/lts/$f
 			[ -f "$p" ] || die "missing $p"
+			# An empty backport: the change has no place in that base.
+			[ -s "$p" ] || continue
 			echo "$target $p" >> "$work/stack"
 			;;
 		*)
-			[ -f "$repo/$f" ] || die "missing $repo/$f"
-			echo "new $f" >> "$work/new"
+			src=$repo/$f
+			[ "$base" = lts ] && [ -f "$repo/backport/lts/$f" ] &&
+				src=$repo/backport/lts/$f
+			[ -f "$src" ] || die "missing $src"
+			echo "new $f $src" >> "$work/new"
 			;;
 		esac
 	done
 done
 
 cut -d' ' -f1 "$work/stack" | sort -u > "$work/targets"
-for f in $(cut -d' ' -f2 "$work/new"); do
-	grep -qx "$f" "$work/targets" || install_file "$repo/$f" "$tree/$f"
-done
+while read -r _ f src; do
+	grep -qx "$f" "$work/targets" || install_file "$src" "$tree/$f"
+done < "$work/new"
 
 for target in $(cat "$work/targets"); do
 	# A patch changes a file of the base, or one an earlier entry added.
 	if [ -f "$pristine/$target" ]; then
 		cp "$pristine/$target" "$work/file"
-	elif grep -qx "new $target" "$work/new"; then
-		cp "$repo/$target" "$work/file"
+	elif src=$(awk -v t="$target" '$2 == t { print $3 }' "$work/new") &&
+	     [ -n "$src" ]; then
+		cp "$src" "$work/file"
 	else
 		die "$target is neither in the $base base nor added by the series"
 	fi
@@ -80,7 +87,7 @@ for target in $(cat "$work/targets"); do
 done
 
 {
-	cat "$work/new"
+	cut -d' ' -f1,2 "$work/new"
 	cut -d' ' -f1 "$work/stack" | sort -u | sed 's/^/patched /'
 } | sort -u > "$work/state"
 if [ -f "$state" ]; then

@@ -7,33 +7,40 @@
 #ifndef _LINUX_EFI_RTGATE_H
 #define _LINUX_EFI_RTGATE_H
 
+#include <linux/compiler.h>
 #include <linux/efi.h>
-#include <linux/jump_label.h>
 #include <linux/types.h>
 
 #ifdef CONFIG_EFI_RTGATE
 
-DECLARE_STATIC_KEY_FALSE(efi_rtgate_closed_key);
+/*
+ * True while runtime service calls must not reach firmware. Written only
+ * with the EFI runtime lock held (efi_rtgate_switch()) or before the first
+ * runtime service call; read with that lock held.
+ */
+extern bool efi_rtgate_closed_state;
 
-void efi_rtgate_report(enum efi_rts_ids id);
+void efi_rtgate_report(enum efi_rts_ids id, const void *caller);
 void __init efi_rtgate_boot_init(void);
 void efi_rtgate_switch(bool close);
 
 /**
  * efi_rtgate_closed() - Is the runtime services gate closed?
  *
- * Costs a NOP while the gate is open. Takes no lock and never sleeps.
+ * Takes no lock and never sleeps. The answer is stable while the caller
+ * holds the EFI runtime lock.
  *
  * Return: true if runtime service calls must not reach firmware.
  */
 static __always_inline bool efi_rtgate_closed(void)
 {
-	return static_branch_unlikely(&efi_rtgate_closed_key);
+	return READ_ONCE(efi_rtgate_closed_state);
 }
 
 /**
- * efi_rtgate_refuse() - Refuse a runtime service call if the gate is closed
- * @id: the runtime service about to be called
+ * efi_rtgate_refuse() - Refuse a firmware call if the gate is closed
+ * @id: the runtime service about to be called; %EFI_NONE for a firmware
+ *	call outside the runtime services table (mixed mode, SGI UV BIOS)
  *
  * Must be called with the EFI runtime lock held, so that the answer cannot
  * change before the call reaches firmware. Mixed-mode thunks hold their own
@@ -44,9 +51,9 @@ static __always_inline bool efi_rtgate_closed(void)
  */
 static __always_inline bool efi_rtgate_refuse(enum efi_rts_ids id)
 {
-	if (!efi_rtgate_closed())
+	if (likely(!efi_rtgate_closed()))
 		return false;
-	efi_rtgate_report(id);
+	efi_rtgate_report(id, __builtin_return_address(0));
 	return true;
 }
 

@@ -7,8 +7,8 @@
  * measured trusted computing base. The gate keeps every runtime service
  * call away from the firmware while it is closed. Runtime services are
  * still set up at boot, so root can open the gate later; opening first
- * measures an event into a TPM PCR and records it in an event log, and
- * fails closed if the TPM cannot be used.
+ * measures an event into a TPM PCR and records it in an event log
+ * (rtgate_measure.c), and fails closed if the TPM cannot be used.
  */
 
 #define pr_fmt(fmt) "efi_rtgate: " fmt
@@ -17,22 +17,15 @@
 #include <linux/cpufeature.h>
 #include <linux/efi.h>
 #include <linux/efi_rtgate.h>
-#include <linux/fs.h>
-#include <linux/ima.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
-#include <linux/security.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/suspend.h>
 #include <linux/sysfs.h>
 #include <linux/tboot.h>
-#include <linux/tpm.h>
-#include <linux/tpm_eventlog.h>
-#include <linux/unaligned.h>
 #include <asm/efi.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
@@ -44,36 +37,33 @@
 static_assert(RTGATE_SL_TXT == (SL_FLAG_ACTIVE | SL_FLAG_ARCH_TXT));
 #endif
 
-/* Enabled while runtime service calls must not reach firmware. */
-DEFINE_STATIC_KEY_FALSE(efi_rtgate_closed_key);
+/*
+ * A plain flag rather than a static key: flipping a static key takes
+ * cpus_read_lock() and jump_label_mutex, which must not nest inside the
+ * EFI runtime lock (a semaphore lockdep does not track) that an ACPI PRM
+ * handler may wait for with the CPU hotplug lock held.
+ */
+bool efi_rtgate_closed_state __read_mostly;
 
 static enum rtgate_mode rtgate_mode __ro_after_init = RTGATE_MODE_AUTO;
 static enum rtgate_reason rtgate_reason __ro_after_init = RTGATE_REASON_NONE;
-static u32 rtgate_pcr __ro_after_init = CONFIG_EFI_RTGATE_PCR;
+/* Written by efi_rtgate_pcr= and, in KUnit tests, under rtgate_mutex. */
+static u32 rtgate_pcr __read_mostly = CONFIG_EFI_RTGATE_PCR;
 
-/*
- * Serializes writers of runtime_enable, hibernation and readers of the
- * event log: protects the open/closed transitions and rtgate_log.
- */
-static DEFINE_MUTEX(rtgate_mutex);
-
-/* The event log: a Spec ID header followed by one event per opening. */
-static u8 *rtgate_log;
-static size_t rtgate_log_len;
-/* The banks named in the log header: every later event must use them. */
-static struct tpm_bank_info rtgate_log_banks[TPM2_MAX_PCR_BANKS];
-static u32 rtgate_log_nr_banks;
+/* Serializes the gate's state changes and protects the event log. */
+DEFINE_MUTEX(rtgate_mutex);
 
 /* Set once the boot decision is taken: the gate then guards every call. */
 static bool rtgate_ready __ro_after_init;
 /*
  * Set when the gate was closed at boot or has been opened with a
  * measurement: from then on, sleep states that reset the PCR close it.
+ * Protected by rtgate_mutex once the boot decision is taken.
  */
 static bool rtgate_armed;
 
 static const char * const rtgate_service_names[] = {
-	[EFI_NONE]			= "mixed-mode call",
+	[EFI_NONE]			= "firmware call",
 	[EFI_GET_TIME]			= "GetTime()",
 	[EFI_SET_TIME]			= "SetTime()",
 	[EFI_GET_WAKEUP_TIME]		= "GetWakeupTime()",
@@ -90,21 +80,22 @@ static const char * const rtgate_service_names[] = {
 };
 
 /**
- * efi_rtgate_report() - Report a runtime service call refused by the gate
- * @id: the refused service
+ * efi_rtgate_report() - Report a firmware call refused by the gate
+ * @id: the refused service, %EFI_NONE outside the runtime services table
+ * @caller: where the call came from
  *
  * Context: any context; does not sleep.
  */
-void efi_rtgate_report(enum efi_rts_ids id)
+void efi_rtgate_report(enum efi_rts_ids id, const void *caller)
 {
 	const char *name = NULL;
 
 	if (id < ARRAY_SIZE(rtgate_service_names))
 		name = rtgate_service_names[id];
 
-	pr_warn_ratelimited("refused %s from %s[%d]: runtime services are closed\n",
+	pr_warn_ratelimited("refused %s from %s[%d] (%pS): runtime services are closed\n",
 			    name ?: "runtime service", current->comm,
-			    task_pid_nr(current));
+			    task_pid_nr(current), caller);
 }
 
 /* ---- Boot policy ---- */
@@ -271,8 +262,8 @@ void __init efi_rtgate_boot_init(void)
 	BUILD_BUG_ON(!rtgate_pcr_allowed(CONFIG_EFI_RTGATE_PCR));
 
 	rtgate_reason = rtgate_decide(rtgate_mode, &closed);
-	if (closed)
-		static_branch_enable(&efi_rtgate_closed_key);
+	/* No runtime service call has been made yet: no lock needed. */
+	WRITE_ONCE(efi_rtgate_closed_state, closed);
 	rtgate_armed = closed;
 	rtgate_ready = true;
 
@@ -280,217 +271,22 @@ void __init efi_rtgate_boot_init(void)
 		closed ? "closed" : "open", rtgate_reason_name(rtgate_reason));
 }
 
-/* ---- Measurement and event log ---- */
-
-/* Fill @event (RTGATE_EVENT_LEN bytes) with the TCG_PCClientTaggedEvent. */
-VISIBLE_IF_KUNIT void rtgate_encode_event(u8 *event)
-{
-	put_unaligned_le32(RTGATE_EVENT_TAG_ID, event);
-	put_unaligned_le32(RTGATE_EVENT_DATA_LEN, event + 4);
-	memcpy(event + 8, RTGATE_EVENT_DATA, RTGATE_EVENT_DATA_LEN);
-}
-
 /*
- * Encode the Spec ID Event03 header (a TCG_PCR_EVENT) that names the banks.
- * With @buf NULL, only return the size.
+ * EFI_RUNTIME_SERVICES is cleared for good when a call wedges in firmware
+ * or faults there. No call reaches firmware while the gate is closed, so
+ * the answer cannot change between this check and the opening.
  */
-VISIBLE_IF_KUNIT size_t rtgate_log_header(u8 *buf,
-					  const struct tpm_bank_info *banks,
-					  u32 nr_banks)
+VISIBLE_IF_KUNIT bool rtgate_runtime_usable(void)
 {
-	size_t spec_len = sizeof(struct tcg_efi_specid_event_head) +
-			  nr_banks * sizeof(struct tcg_efi_specid_event_algs) + 1;
-	size_t len = sizeof(struct tcg_pcr_event) + spec_len;
-	u8 *p = buf;
-	u32 i;
-
-	if (!buf)
-		return len;
-
-	memset(buf, 0, len);
-	put_unaligned_le32(0, p);				/* PCRIndex */
-	put_unaligned_le32(RTGATE_EV_NO_ACTION, p + 4);		/* EventType */
-	p += 8 + TPM_DIGEST_SIZE;				/* zero digest */
-	put_unaligned_le32(spec_len, p);			/* EventSize */
-	p += 4;
-
-	memcpy(p, TCG_SPECID_SIG, sizeof(TCG_SPECID_SIG));	/* signature */
-	p += 16 + 4;						/* platformClass */
-	*p++ = 0;						/* specVersionMinor */
-	*p++ = 2;						/* specVersionMajor */
-	*p++ = 0;						/* specErrata */
-	*p++ = 2;						/* uintnSize: UINT64 */
-	put_unaligned_le32(nr_banks, p);
-	p += 4;
-	for (i = 0; i < nr_banks; i++) {
-		put_unaligned_le16(banks[i].alg_id, p);
-		put_unaligned_le16(banks[i].digest_size, p + 2);
-		p += 4;
-	}
-	*p = 0;							/* vendorInfoSize */
-
-	return len;
-}
-
-/*
- * Encode one TCG_PCR_EVENT2 with the digests the TPM extended.
- * With @buf NULL, only return the size.
- */
-VISIBLE_IF_KUNIT size_t rtgate_log_entry(u8 *buf, u32 pcr,
-					 const struct tpm_digest *digests,
-					 const struct tpm_bank_info *banks,
-					 u32 nr_banks, const u8 *event,
-					 u32 event_len)
-{
-	size_t len = 3 * sizeof(u32) + sizeof(u32) + event_len;
-	u8 *p = buf;
-	u32 i;
-
-	for (i = 0; i < nr_banks; i++)
-		len += sizeof(u16) + banks[i].digest_size;
-	if (!buf)
-		return len;
-
-	put_unaligned_le32(pcr, p);
-	put_unaligned_le32(RTGATE_EV_EVENT_TAG, p + 4);
-	put_unaligned_le32(nr_banks, p + 8);
-	p += 12;
-	for (i = 0; i < nr_banks; i++) {
-		put_unaligned_le16(digests[i].alg_id, p);
-		memcpy(p + 2, digests[i].digest, banks[i].digest_size);
-		p += 2 + banks[i].digest_size;
-	}
-	put_unaligned_le32(event_len, p);
-	memcpy(p + 4, event, event_len);
-
-	return len;
-}
-
-VISIBLE_IF_KUNIT struct tpm_chip *rtgate_tpm_chip(void)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_tpm_chip);
-	return tpm_default_chip();
-}
-
-VISIBLE_IF_KUNIT void rtgate_tpm_put(struct tpm_chip *chip)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_tpm_put, chip);
-	put_device(&chip->dev);
-}
-
-VISIBLE_IF_KUNIT int rtgate_tpm_pcr_event(struct tpm_chip *chip, u32 pcr,
-					  const u8 *event, u32 event_len,
-					  struct tpm_digest *digests)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_tpm_pcr_event, chip, pcr, event,
-				   event_len, digests);
-	return tpm_pcr_event(chip, pcr, event, event_len, digests);
-}
-
-VISIBLE_IF_KUNIT void rtgate_switch(bool close)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_switch, close);
-	efi_rtgate_switch(close);
-}
-
-/*
- * Extend the PCR with the opening event and log the digests the TPM
- * extended. The log is grown before the TPM is asked, so that a successful
- * extension is always logged. Called with rtgate_mutex held.
- */
-static int rtgate_measure_open(void)
-{
-	u8 event[RTGATE_EVENT_LEN];
-	struct tpm_digest *digests;
-	struct tpm_chip *chip;
-	size_t head, entry;
-	u8 *log;
-	int rc;
-
-	chip = rtgate_tpm_chip();
-	if (!chip)
-		return -ENODEV;
-
-	if (!chip->nr_allocated_banks ||
-	    chip->nr_allocated_banks > TPM2_MAX_PCR_BANKS) {
-		rc = -ENODEV;
-		goto out_put;
-	}
-
-	if (rtgate_log_len &&
-	    (chip->nr_allocated_banks != rtgate_log_nr_banks ||
-	     memcmp(chip->allocated_banks, rtgate_log_banks,
-		    rtgate_log_nr_banks * sizeof(*rtgate_log_banks)))) {
-		pr_warn("the TPM's PCR banks differ from those in the log\n");
-		rc = -ENODEV;
-		goto out_put;
-	}
-
-	digests = kcalloc(chip->nr_allocated_banks, sizeof(*digests),
-			  GFP_KERNEL);
-	if (!digests) {
-		rc = -ENOMEM;
-		goto out_put;
-	}
-
-	head = rtgate_log_len ? 0 : rtgate_log_header(NULL,
-						      chip->allocated_banks,
-						      chip->nr_allocated_banks);
-	entry = rtgate_log_entry(NULL, rtgate_pcr, NULL, chip->allocated_banks,
-				 chip->nr_allocated_banks, NULL,
-				 RTGATE_EVENT_LEN);
-	log = krealloc(rtgate_log, rtgate_log_len + head + entry, GFP_KERNEL);
-	if (!log) {
-		rc = -ENOMEM;
-		goto out_free;
-	}
-	rtgate_log = log;
-
-	rtgate_encode_event(event);
-	rc = rtgate_tpm_pcr_event(chip, rtgate_pcr, event, sizeof(event),
-				  digests);
-	if (rc) {
-		pr_warn("%s[%d]: extending PCR %u failed (%d): runtime services stay closed\n",
-			current->comm, task_pid_nr(current), rtgate_pcr, rc);
-		/* Missing chip or unusable chip: -ENODEV; anything else: -EIO. */
-		if (rc != -ENODEV && rc != -ENOMEM && rc != -EINTR)
-			rc = -EIO;
-		goto out_free;
-	}
-
-	if (head) {
-		rtgate_log_len += rtgate_log_header(log + rtgate_log_len,
-						    chip->allocated_banks,
-						    chip->nr_allocated_banks);
-		rtgate_log_nr_banks = chip->nr_allocated_banks;
-		memcpy(rtgate_log_banks, chip->allocated_banks,
-		       rtgate_log_nr_banks * sizeof(*rtgate_log_banks));
-	}
-	rtgate_log_len += rtgate_log_entry(log + rtgate_log_len, rtgate_pcr,
-					   digests, chip->allocated_banks,
-					   chip->nr_allocated_banks, event,
-					   sizeof(event));
-
-	ima_measure_critical_data("efi_rtgate", "efi_rtgate_open",
-				  RTGATE_EVENT_DATA, RTGATE_EVENT_DATA_LEN,
-				  false, NULL, 0);
-
-out_free:
-	kfree(digests);
-out_put:
-	rtgate_tpm_put(chip);
-	return rc;
-}
-
-VISIBLE_IF_KUNIT bool rtgate_is_closed(void)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_is_closed);
-	return efi_rtgate_closed();
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_runtime_usable);
+	return efi_enabled(EFI_RUNTIME_SERVICES);
 }
 
 /*
  * Open (measuring first) or close the gate. Opening an open gate and
- * closing a closed one succeed without doing anything.
+ * closing a closed one succeed without doing anything. Opening after the
+ * firmware was disabled for good measures nothing: an event would claim
+ * an opening that cannot happen.
  */
 VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 {
@@ -499,50 +295,42 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 	if (mutex_lock_killable(&rtgate_mutex))
 		return -EINTR;
 
-	if (open && rtgate_is_closed()) {
-		rc = rtgate_measure_open();
+	if (open && efi_rtgate_closed()) {
+		if (!rtgate_runtime_usable()) {
+			pr_warn("%s[%d]: runtime services were disabled after a firmware failure: the gate stays closed\n",
+				current->comm, task_pid_nr(current));
+			rc = -ENXIO;
+			goto out;
+		}
+		rc = rtgate_measure_open(rtgate_pcr);
 		if (!rc) {
 			rtgate_armed = true;
-			rtgate_switch(false);
+			efi_rtgate_switch(false);
 			pr_notice("runtime services opened by %s[%d]; PCR %u extended\n",
 				  current->comm, task_pid_nr(current),
 				  rtgate_pcr);
 		}
-	} else if (!open && !rtgate_is_closed()) {
-		rtgate_switch(true);
+	} else if (!open && !efi_rtgate_closed()) {
+		efi_rtgate_switch(true);
 		pr_notice("runtime services closed by %s[%d]\n", current->comm,
 			  task_pid_nr(current));
 	}
-
+out:
 	mutex_unlock(&rtgate_mutex);
 	return rc;
 }
 
-/* A copy of the log, so that readers never hold rtgate_mutex in copy_to_user. */
-VISIBLE_IF_KUNIT u8 *rtgate_log_dup(size_t *len)
-{
-	u8 *copy = NULL;
-
-	if (mutex_lock_killable(&rtgate_mutex))
-		return ERR_PTR(-EINTR);
-	*len = rtgate_log_len;
-	if (rtgate_log_len) {
-		copy = kmemdup(rtgate_log, rtgate_log_len, GFP_KERNEL);
-		if (!copy)
-			copy = ERR_PTR(-ENOMEM);
-	}
-	mutex_unlock(&rtgate_mutex);
-	return copy;
-}
-
 #if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
-/* Exchange the log with *@log, so that tests never touch the real one. */
-void rtgate_log_swap(u8 **log, size_t *len, u32 *nr_banks)
+/*
+ * Exchange the gate's log, PCR and armed state with @state, so that tests
+ * leave nothing behind. The open/closed state is the tests' to restore.
+ */
+void rtgate_state_swap(struct rtgate_state *state)
 {
 	mutex_lock(&rtgate_mutex);
-	swap(rtgate_log, *log);
-	swap(rtgate_log_len, *len);
-	swap(rtgate_log_nr_banks, *nr_banks);
+	rtgate_log_swap(&state->log);
+	swap(rtgate_pcr, state->pcr);
+	swap(rtgate_armed, state->armed);
 	mutex_unlock(&rtgate_mutex);
 }
 #endif
@@ -586,8 +374,10 @@ static ssize_t runtime_enable_show(struct kobject *kobj,
  * * -EPERM	- the writer lacks CAP_SYS_ADMIN in the initial user namespace
  * * -EINVAL	- @buf is not one of the values above
  * * -EOPNOTSUPP - mixed-mode firmware: the boot state cannot change
- * * -ENODEV	- no usable TPM (none, a virtual one, or one without banks)
- * * -EIO	- the TPM failed to extend the PCR
+ * * -ENXIO	- runtime services were disabled after a firmware failure
+ * * -ENODEV	- no usable TPM (none, a virtual one, one in field upgrade
+ *		  mode, or one with a PCR bank the kernel cannot hash)
+ * * -EIO	- the TPM failed to read or extend the PCR
  * * -ENOMEM	- out of memory
  * * -EINTR	- killed while waiting for another writer
  */
@@ -639,26 +429,6 @@ static const struct attribute_group rtgate_attr_group = {
 	.is_visible = rtgate_attr_is_visible,
 };
 
-static ssize_t rtgate_log_read(struct file *file, char __user *ubuf,
-			       size_t count, loff_t *ppos)
-{
-	ssize_t ret;
-	size_t len;
-	u8 *log;
-
-	log = rtgate_log_dup(&len);
-	if (IS_ERR(log))
-		return PTR_ERR(log);
-	ret = simple_read_from_buffer(ubuf, count, ppos, log, len);
-	kfree(log);
-	return ret;
-}
-
-static const struct file_operations rtgate_log_fops = {
-	.read = rtgate_log_read,
-	.llseek = default_llseek,
-};
-
 /*
  * The PCR does not survive hibernation, and PCRs 16-23 do not survive
  * suspend to RAM either, while the gate would stay open: close it first,
@@ -676,8 +446,8 @@ static int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
 		return NOTIFY_DONE;
 
 	mutex_lock(&rtgate_mutex);
-	if (rtgate_armed && !rtgate_is_closed()) {
-		rtgate_switch(true);
+	if (rtgate_armed && !efi_rtgate_closed()) {
+		efi_rtgate_switch(true);
 		pr_info("runtime services closed for %s\n",
 			action == PM_HIBERNATION_PREPARE ? "hibernation" :
 			"suspend");
@@ -692,7 +462,6 @@ static struct notifier_block rtgate_pm_nb = {
 
 static int __init efi_rtgate_init(void)
 {
-	struct dentry *dir, *log;
 	int err;
 
 	if (!efi_kobj)
@@ -702,25 +471,13 @@ static int __init efi_rtgate_init(void)
 	if (err)
 		return err;
 
-	dir = securityfs_create_dir("efi_rtgate", NULL);
-	if (IS_ERR(dir)) {
-		err = PTR_ERR(dir);
-		goto err_remove_group;
-	}
-	log = securityfs_create_file("binary_measurements", 0440, dir, NULL,
-				     &rtgate_log_fops);
-	if (IS_ERR(log)) {
-		err = PTR_ERR(log);
-		goto err_remove_dir;
+	err = rtgate_log_init();
+	if (err) {
+		sysfs_remove_group(efi_kobj, &rtgate_attr_group);
+		return err;
 	}
 
 	register_pm_notifier(&rtgate_pm_nb);
 	return 0;
-
-err_remove_dir:
-	securityfs_remove(dir);
-err_remove_group:
-	sysfs_remove_group(efi_kobj, &rtgate_attr_group);
-	return err;
 }
 late_initcall(efi_rtgate_init);

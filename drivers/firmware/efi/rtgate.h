@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interface of the EFI runtime services gate, shared with its
- * KUnit tests.
+ * Internal interface of the EFI runtime services gate, shared between its
+ * files and with its KUnit tests.
  */
 #ifndef _EFI_RTGATE_H
 #define _EFI_RTGATE_H
 
-#include <linux/tpm.h>
 #include <linux/bits.h>
+#include <linux/mutex.h>
+#include <linux/tpm.h>
 #include <linux/types.h>
-#include <kunit/visibility.h>
 
 /* Boot policy selected with efi_rtgate= */
 enum rtgate_mode {
@@ -27,7 +27,7 @@ enum rtgate_reason {
 	RTGATE_REASON_TXT,
 };
 
-/* TCG PC Client event type for tagged events, as the EFI stub uses */
+/* TCG PC Client event types: Spec ID header, and tagged events as the EFI stub uses */
 #define RTGATE_EV_NO_ACTION		0x00000003
 #define RTGATE_EV_EVENT_TAG		0x00000006
 /* taggedEventID of the opening event; 0x8F3B22EC/ED are the EFI stub's */
@@ -52,6 +52,31 @@ static inline bool rtgate_pcr_allowed(u32 pcr)
 /* SL_FLAG_ACTIVE | SL_FLAG_ARCH_TXT of the Secure Launch series */
 #define RTGATE_SL_TXT			(BIT(0) | BIT(1))
 
+/*
+ * The event log: a Spec ID header followed by one event per opening, and
+ * the PCR banks the header names (every later event must use them).
+ */
+struct rtgate_log {
+	u8 *data;
+	size_t len;
+	u32 nr_banks;
+	struct tpm_bank_info banks[TPM2_MAX_PCR_BANKS];
+};
+
+/*
+ * Serializes the gate's state changes (runtime_enable writers, sleep
+ * notifications) and protects the event log.
+ */
+extern struct mutex rtgate_mutex;
+
+/* rtgate_hash.c */
+int rtgate_hash(u16 alg_id, const u8 *data, size_t len, u8 *out);
+u16 rtgate_hash_size(u16 alg_id);
+
+/* rtgate_measure.c */
+int rtgate_measure_open(u32 pcr);
+int __init rtgate_log_init(void);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 int rtgate_parse_mode(const char *arg, enum rtgate_mode *mode);
 int rtgate_parse_pcr(const char *arg, u32 *pcr);
@@ -64,17 +89,29 @@ size_t rtgate_log_header(u8 *buf, const struct tpm_bank_info *banks,
 size_t rtgate_log_entry(u8 *buf, u32 pcr, const struct tpm_digest *digests,
 			const struct tpm_bank_info *banks, u32 nr_banks,
 			const u8 *event, u32 event_len);
+int rtgate_check_banks(const struct tpm_bank_info *banks, u32 nr_banks);
 int rtgate_set_open(bool open);
-bool rtgate_is_closed(void);
 u8 *rtgate_log_dup(size_t *len);
-void rtgate_log_swap(u8 **log, size_t *len, u32 *nr_banks);
+
+/* Test-only: exchange the gate's state with a test's own */
+struct rtgate_state {
+	struct rtgate_log log;
+	u32 pcr;
+	bool armed;
+};
+
+void rtgate_state_swap(struct rtgate_state *state);
+void rtgate_log_swap(struct rtgate_log *log);
 
 /* Redirected by KUnit static stubs */
-int rtgate_tpm_pcr_event(struct tpm_chip *chip, u32 pcr, const u8 *event,
-			 u32 event_len, struct tpm_digest *digests);
 struct tpm_chip *rtgate_tpm_chip(void);
 void rtgate_tpm_put(struct tpm_chip *chip);
-void rtgate_switch(bool close);
+int rtgate_tpm_pcr_read(struct tpm_chip *chip, u32 pcr,
+			struct tpm_digest *digest);
+int rtgate_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
+			  struct tpm_digest *digests);
+void rtgate_ima_measure(void);
+bool rtgate_runtime_usable(void);
 u32 rtgate_slaunch_flags(void);
 bool rtgate_tboot_enabled(void);
 bool rtgate_cpu_has_smx(void);

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EFI runtime services gate: the hash algorithms of the TPM PCR banks that
+ * the kernel computes itself, so that an opening is measured with
+ * tpm_pcr_extend() and every digest in the log is known before the TPM is
+ * touched.
+ *
+ * Linux 6.12 has no one-shot sha1()/sha384()/sha512() library functions:
+ * this version computes the digests with the crypto API.
+ */
+
+#include <crypto/hash.h>
+#include <crypto/sha1.h>
+#include <crypto/sha2.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/tpm.h>
+
+#include "rtgate.h"
+
+static const char *rtgate_hash_name(u16 alg_id)
+{
+	switch (alg_id) {
+	case TPM_ALG_SHA1:
+		return "sha1";
+	case TPM_ALG_SHA256:
+		return "sha256";
+	case TPM_ALG_SHA384:
+		return "sha384";
+	case TPM_ALG_SHA512:
+		return "sha512";
+	default:
+		return NULL;
+	}
+}
+
+/**
+ * rtgate_hash_size() - Digest size of a PCR bank's hash algorithm
+ * @alg_id: TPM algorithm identifier of the bank
+ *
+ * Return: the digest size in bytes, or 0 if the kernel cannot compute
+ * this algorithm (for example SM3 or SHA-3 banks).
+ */
+u16 rtgate_hash_size(u16 alg_id)
+{
+	switch (alg_id) {
+	case TPM_ALG_SHA1:
+		return SHA1_DIGEST_SIZE;
+	case TPM_ALG_SHA256:
+		return SHA256_DIGEST_SIZE;
+	case TPM_ALG_SHA384:
+		return SHA384_DIGEST_SIZE;
+	case TPM_ALG_SHA512:
+		return SHA512_DIGEST_SIZE;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * rtgate_hash() - Hash a buffer with a PCR bank's algorithm
+ * @alg_id: TPM algorithm identifier of the bank
+ * @data: the data to hash
+ * @len: length of @data
+ * @out: receives rtgate_hash_size(@alg_id) bytes
+ *
+ * Context: process context; may sleep.
+ * Return: 0, -EOPNOTSUPP if the kernel cannot compute @alg_id, or an
+ * error from the crypto API.
+ */
+int rtgate_hash(u16 alg_id, const u8 *data, size_t len, u8 *out)
+{
+	const char *name = rtgate_hash_name(alg_id);
+	struct crypto_shash *tfm;
+	int rc;
+
+	if (!name)
+		return -EOPNOTSUPP;
+
+	tfm = crypto_alloc_shash(name, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	rc = crypto_shash_tfm_digest(tfm, data, len, out);
+	crypto_free_shash(tfm);
+	return rc;
+}
