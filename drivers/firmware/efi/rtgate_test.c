@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the EFI runtime services gate. The TPM, the gate switch,
- * the CPU feature check and the TXT register are replaced by static stubs;
- * nothing here reaches firmware or a TPM.
+ * KUnit tests for the EFI runtime services gate. The TPM, IMA, the CPU
+ * feature check and the TXT register are replaced by static stubs; the
+ * gate's state and its refusal hooks are the real ones. Nothing here
+ * reaches firmware or a TPM, and every test puts the gate back as it found
+ * it.
  */
 
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/efi.h>
 #include <linux/efi_rtgate.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
@@ -321,18 +324,140 @@ static void rtgate_test_log_entry(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, buf + 72, rtgate_golden_event, 23);
 }
 
-/* ---- State machine, with a fake TPM and a fake switch ---- */
+/* ---- PCR banks and their digests ---- */
+
+/* The documented event hashed by each bank algorithm, computed elsewhere. */
+static const u8 rtgate_event_sha1[] = {
+	0x98, 0xdc, 0xb2, 0x0f, 0x35, 0x0e, 0xe2, 0xaa, 0x3f, 0x68,
+	0xdb, 0xc5, 0x56, 0xa4, 0x7e, 0xca, 0x23, 0x28, 0x0b, 0x35,
+};
+
+static const u8 rtgate_event_sha256[] = {
+	0xdf, 0xf9, 0x93, 0x95, 0x10, 0x56, 0x38, 0x79, 0x21, 0x69, 0xeb,
+	0xb1, 0x18, 0xd0, 0xf5, 0xfb, 0xfe, 0xf7, 0x90, 0x0d, 0xce, 0xef,
+	0xdc, 0xcb, 0x3c, 0x50, 0xa7, 0xaf, 0x30, 0xf9, 0xbf, 0xe2,
+};
+
+static const u8 rtgate_event_sha384[] = {
+	0xb8, 0x07, 0xa8, 0x85, 0xb6, 0xf8, 0x27, 0x31, 0xce, 0x1a, 0xab,
+	0xa8, 0xf5, 0xa2, 0x15, 0x07, 0xd6, 0xc1, 0x32, 0xcc, 0x90, 0xca,
+	0xa9, 0x00, 0xbb, 0xd7, 0x65, 0x78, 0x05, 0x65, 0x41, 0x80, 0x4a,
+	0xa2, 0x94, 0xb3, 0x9c, 0xe4, 0x7a, 0x43, 0xc6, 0x04, 0x5d, 0x4a,
+	0x72, 0xe4, 0x08, 0x8b,
+};
+
+static const u8 rtgate_event_sha512[] = {
+	0x2a, 0xda, 0x33, 0x14, 0xc8, 0xe7, 0x86, 0xe8, 0xca, 0x18, 0x28,
+	0x57, 0xe9, 0xc1, 0xf4, 0xb5, 0x94, 0x10, 0x8b, 0xc1, 0x09, 0x2d,
+	0xbe, 0xa2, 0xe5, 0x35, 0xa1, 0x20, 0xf5, 0xa9, 0x36, 0x7f, 0xda,
+	0xb1, 0xce, 0x4a, 0xf7, 0x37, 0x2e, 0xed, 0x02, 0x38, 0x8a, 0x8e,
+	0x18, 0x3b, 0x07, 0x58, 0x9e, 0x5c, 0x26, 0x5c, 0xdf, 0xaa, 0x07,
+	0xa8, 0xfc, 0x7d, 0xad, 0x77, 0xe0, 0x6c, 0x23, 0x6f,
+};
+
+struct rtgate_hash_case {
+	const char *name;
+	u16 alg_id;
+	const u8 *digest;
+	u16 size;
+};
+
+static const struct rtgate_hash_case rtgate_hash_cases[] = {
+	{ "sha1", TPM_ALG_SHA1, rtgate_event_sha1, 20 },
+	{ "sha256", TPM_ALG_SHA256, rtgate_event_sha256, 32 },
+	{ "sha384", TPM_ALG_SHA384, rtgate_event_sha384, 48 },
+	{ "sha512", TPM_ALG_SHA512, rtgate_event_sha512, 64 },
+	{ "sm3_256", TPM_ALG_SM3_256, NULL, 0 },
+	{ "sha3_256", 0x0027, NULL, 0 },
+	{ "null", 0x0010, NULL, 0 },
+	{ "0xffff", 0xffff, NULL, 0 },
+};
+
+static void rtgate_hash_desc(const struct rtgate_hash_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rtgate_hash, rtgate_hash_cases, rtgate_hash_desc);
+
+/* The event's digest per bank is the known answer; unknown banks fail. */
+static void rtgate_test_hash(struct kunit *test)
+{
+	const struct rtgate_hash_case *c = test->param_value;
+	u8 event[RTGATE_EVENT_LEN];
+	u8 out[TPM2_MAX_DIGEST_SIZE];
+
+	rtgate_encode_event(event);
+	KUNIT_EXPECT_EQ(test, rtgate_hash_size(c->alg_id), c->size);
+	if (!c->digest) {
+		KUNIT_EXPECT_EQ(test, rtgate_hash(c->alg_id, event, sizeof(event), out),
+				-EOPNOTSUPP);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, rtgate_hash(c->alg_id, event, sizeof(event), out), 0);
+	KUNIT_EXPECT_MEMEQ(test, out, c->digest, c->size);
+}
+
+#define RTGATE_BANK(alg, size)	{ .alg_id = (alg), .digest_size = (size) }
+
+struct rtgate_banks_case {
+	const char *name;
+	u32 nr;
+	struct tpm_bank_info banks[TPM2_MAX_PCR_BANKS + 1];
+	int err;
+};
+
+static const struct rtgate_banks_case rtgate_banks_cases[] = {
+	{ "sha1 only (TPM 1.2)", 1, { RTGATE_BANK(TPM_ALG_SHA1, 20) }, 0 },
+	{ "four banks", 4, { RTGATE_BANK(TPM_ALG_SHA1, 20),
+			     RTGATE_BANK(TPM_ALG_SHA256, 32),
+			     RTGATE_BANK(TPM_ALG_SHA384, 48),
+			     RTGATE_BANK(TPM_ALG_SHA512, 64) }, 0 },
+	{ "no banks", 0, { }, -ENODEV },
+	{ "nine banks", 9, { RTGATE_BANK(TPM_ALG_SHA1, 20) }, -ENODEV },
+	{ "sm3_256 bank", 2, { RTGATE_BANK(TPM_ALG_SHA256, 32),
+			       RTGATE_BANK(TPM_ALG_SM3_256, 32) }, -ENODEV },
+	{ "sha3_256 bank", 2, { RTGATE_BANK(TPM_ALG_SHA256, 32),
+				RTGATE_BANK(0x0027, 32) }, -ENODEV },
+	{ "duplicate sha256", 2, { RTGATE_BANK(TPM_ALG_SHA256, 32),
+				   RTGATE_BANK(TPM_ALG_SHA256, 32) }, -ENODEV },
+	{ "sha256 of size 20", 1, { RTGATE_BANK(TPM_ALG_SHA256, 20) }, -ENODEV },
+	{ "sha1 of size 64", 1, { RTGATE_BANK(TPM_ALG_SHA1, 64) }, -ENODEV },
+	{ "size 0", 1, { RTGATE_BANK(TPM_ALG_SHA1, 0) }, -ENODEV },
+};
+
+static void rtgate_banks_desc(const struct rtgate_banks_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rtgate_banks, rtgate_banks_cases, rtgate_banks_desc);
+
+/* Only banks the kernel can hash, each once, with their true size. */
+static void rtgate_test_check_banks(struct kunit *test)
+{
+	const struct rtgate_banks_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, rtgate_check_banks(c->banks, c->nr), c->err);
+}
+
+/* ---- State machine: the real gate, a fake TPM with real PCR arithmetic ---- */
 
 struct rtgate_fake {
-	u8 *saved_log;
-	size_t saved_len;
-	u32 saved_banks;
+	struct rtgate_state saved;	/* the gate's real log, PCR, armed */
+	bool was_closed;		/* the gate's real state on entry */
 	struct tpm_chip *chip;
-	bool closed;
-	int tpm_rc;
+	u8 pcrs[24][TPM2_MAX_PCR_BANKS][TPM2_MAX_DIGEST_SIZE];
+	int read_rc;
+	int extend_rc;
+	bool extend_anyway;		/* extend, then fail (lost response) */
+	bool tamper;			/* on failure, change the PCR otherwise */
+	bool usable;			/* EFI_RUNTIME_SERVICES as seen by the gate */
+	struct tpm_digest extended[TPM2_MAX_PCR_BANKS];
+	int reads;
 	int extends;
-	int switches;
 	int puts;
+	int ima;
 	u32 pcr;
 };
 
@@ -351,28 +476,99 @@ static void fake_tpm_put(struct tpm_chip *chip)
 	fake()->puts++;
 }
 
-static int fake_tpm_pcr_event(struct tpm_chip *chip, u32 pcr, const u8 *event,
-			      u32 event_len, struct tpm_digest *digests)
+static int fake_bank(struct tpm_chip *chip, u16 alg_id)
+{
+	u32 i;
+
+	for (i = 0; i < chip->nr_allocated_banks; i++)
+		if (chip->allocated_banks[i].alg_id == alg_id)
+			return i;
+	return -1;
+}
+
+static int fake_tpm_pcr_read(struct tpm_chip *chip, u32 pcr,
+			     struct tpm_digest *digest)
 {
 	struct rtgate_fake *f = fake();
+	int bank = fake_bank(chip, digest->alg_id);
 
-	f->extends++;
-	f->pcr = pcr;
-	if (f->tpm_rc)
-		return f->tpm_rc;
-	rtgate_fill_digests(digests);
+	f->reads++;
+	if (f->read_rc)
+		return f->read_rc;
+	if (bank < 0 || pcr >= 24)
+		return -EINVAL;
+	memcpy(digest->digest, f->pcrs[pcr][bank],
+	       chip->allocated_banks[bank].digest_size);
 	return 0;
 }
 
-static void fake_switch(bool close)
+/* PCR := H(PCR || digest) in every bank, as a TPM extends. */
+static void fake_extend(struct tpm_chip *chip, u32 pcr,
+			const struct tpm_digest *digests)
 {
-	fake()->switches++;
-	fake()->closed = close;
+	u8 buf[2 * TPM2_MAX_DIGEST_SIZE];
+	u32 i;
+
+	for (i = 0; i < chip->nr_allocated_banks; i++) {
+		u16 size = chip->allocated_banks[i].digest_size;
+
+		memcpy(buf, fake()->pcrs[pcr][i], size);
+		memcpy(buf + size, digests[i].digest, size);
+		rtgate_hash(digests[i].alg_id, buf, 2 * size,
+			    fake()->pcrs[pcr][i]);
+	}
 }
 
-static bool fake_is_closed(void)
+static int fake_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
+			       struct tpm_digest *digests)
 {
-	return fake()->closed;
+	struct rtgate_fake *f = fake();
+	u32 i;
+
+	f->extends++;
+	f->pcr = pcr;
+	for (i = 0; i < chip->nr_allocated_banks; i++)
+		f->extended[i] = digests[i];
+	if (pcr >= 24)
+		return -EINVAL;
+	if (f->extend_rc && !f->extend_anyway) {
+		if (f->tamper)
+			f->pcrs[pcr][0][0] ^= 0xff;
+		return f->extend_rc;
+	}
+	fake_extend(chip, pcr, digests);
+	return f->extend_rc;
+}
+
+static void fake_ima_measure(void)
+{
+	fake()->ima++;
+}
+
+static bool fake_runtime_usable(void)
+{
+	return fake()->usable;
+}
+
+/* The test's own PCR, log and armed flag take the place of the real ones. */
+static void rtgate_fake_set_pcr(u32 pcr)
+{
+	struct rtgate_state state = {};
+
+	rtgate_state_swap(&state);
+	state.pcr = pcr;
+	rtgate_state_swap(&state);
+}
+
+static bool rtgate_fake_armed(void)
+{
+	struct rtgate_state state = {};
+	bool armed;
+
+	rtgate_state_swap(&state);
+	armed = state.armed;
+	rtgate_state_swap(&state);
+	return armed;
 }
 
 static int rtgate_sm_init(struct kunit *test)
@@ -388,16 +584,22 @@ static int rtgate_sm_init(struct kunit *test)
 	f->chip->nr_allocated_banks = 2;
 	memcpy(f->chip->allocated_banks, rtgate_two_banks,
 	       sizeof(rtgate_two_banks));
-	f->closed = true;
+	f->usable = true;
 	test->priv = f;
 
 	kunit_activate_static_stub(test, rtgate_tpm_chip, fake_tpm_chip);
 	kunit_activate_static_stub(test, rtgate_tpm_put, fake_tpm_put);
-	kunit_activate_static_stub(test, rtgate_tpm_pcr_event, fake_tpm_pcr_event);
-	kunit_activate_static_stub(test, rtgate_switch, fake_switch);
-	kunit_activate_static_stub(test, rtgate_is_closed, fake_is_closed);
-	/* Set the real log aside: the tests start from an empty one. */
-	rtgate_log_swap(&f->saved_log, &f->saved_len, &f->saved_banks);
+	kunit_activate_static_stub(test, rtgate_tpm_pcr_read, fake_tpm_pcr_read);
+	kunit_activate_static_stub(test, rtgate_tpm_pcr_extend, fake_tpm_pcr_extend);
+	kunit_activate_static_stub(test, rtgate_ima_measure, fake_ima_measure);
+	kunit_activate_static_stub(test, rtgate_runtime_usable, fake_runtime_usable);
+
+	/* Set the real log, PCR and armed flag aside; start closed. */
+	f->saved.pcr = 17;
+	rtgate_state_swap(&f->saved);
+	f->was_closed = efi_rtgate_closed();
+	if (!f->was_closed)
+		efi_rtgate_switch(true);
 	return 0;
 }
 
@@ -405,9 +607,11 @@ static void rtgate_sm_exit(struct kunit *test)
 {
 	struct rtgate_fake *f = test->priv;
 
-	/* Put the real log back and drop the one the test made. */
-	rtgate_log_swap(&f->saved_log, &f->saved_len, &f->saved_banks);
-	kfree(f->saved_log);
+	/* Put the gate back as it was, then the real state; drop the test's. */
+	if (efi_rtgate_closed() != f->was_closed)
+		efi_rtgate_switch(f->was_closed);
+	rtgate_state_swap(&f->saved);
+	kfree(f->saved.log.data);
 }
 
 /* Length of the log; with @copy, also a copy the caller frees. */
@@ -425,7 +629,48 @@ static size_t rtgate_test_log_len(struct kunit *test, u8 **copy)
 	return len;
 }
 
-/* Opening extends once, then opens, and logs header plus one event. */
+#define RTGATE_ENTRY_LEN	(12 + (2 + 20) + (2 + 32) + 4 + 23)
+
+/*
+ * Replay the log's events for @pcr from zero in every bank and compare
+ * with the fake TPM's PCR: the log must explain the PCR exactly.
+ */
+static void rtgate_expect_replay(struct kunit *test, u32 pcr)
+{
+	struct rtgate_fake *f = test->priv;
+	u8 value[2][TPM2_MAX_DIGEST_SIZE] = {};
+	u8 buf[2 * TPM2_MAX_DIGEST_SIZE];
+	size_t head = sizeof(rtgate_golden_header);
+	size_t len, off;
+	u8 *log;
+	int b;
+
+	len = rtgate_test_log_len(test, &log);
+	for (off = head; log && off + RTGATE_ENTRY_LEN <= len;
+	     off += RTGATE_ENTRY_LEN) {
+		u8 *d = log + off + 12;
+
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + off), pcr);
+		for (b = 0; b < 2; b++) {
+			u16 size = rtgate_two_banks[b].digest_size;
+
+			memcpy(buf, value[b], size);
+			memcpy(buf + size, d + 2, size);
+			rtgate_hash(rtgate_two_banks[b].alg_id, buf, 2 * size,
+				    value[b]);
+			d += 2 + size;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, off, len ? len : head);
+	KUNIT_EXPECT_MEMEQ(test, value[0], f->pcrs[pcr][0], 20);
+	KUNIT_EXPECT_MEMEQ(test, value[1], f->pcrs[pcr][1], 32);
+	kfree(log);
+}
+
+/*
+ * Opening hashes the documented event for each bank, reads and extends the
+ * configured PCR once, then opens the real gate and logs header plus event.
+ */
 static void rtgate_test_open(struct kunit *test)
 {
 	struct rtgate_fake *f = test->priv;
@@ -434,22 +679,55 @@ static void rtgate_test_open(struct kunit *test)
 	u8 *log;
 
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
-	KUNIT_EXPECT_FALSE(test, f->closed);
+	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_EQ(test, f->extends, 1);
-	KUNIT_EXPECT_EQ(test, f->switches, 1);
+	KUNIT_EXPECT_EQ(test, f->reads, 2);
 	KUNIT_EXPECT_EQ(test, f->puts, 1);
-	KUNIT_EXPECT_TRUE(test, rtgate_pcr_allowed(f->pcr));
+	KUNIT_EXPECT_EQ(test, f->ima, 1);
+	KUNIT_EXPECT_EQ(test, f->pcr, 17);
+	KUNIT_EXPECT_TRUE(test, rtgate_fake_armed());
+	KUNIT_EXPECT_EQ(test, f->extended[0].alg_id, TPM_ALG_SHA1);
+	KUNIT_EXPECT_MEMEQ(test, f->extended[0].digest, rtgate_event_sha1, 20);
+	KUNIT_EXPECT_EQ(test, f->extended[1].alg_id, TPM_ALG_SHA256);
+	KUNIT_EXPECT_MEMEQ(test, f->extended[1].digest, rtgate_event_sha256, 32);
 
 	len = rtgate_test_log_len(test, &log);
 	KUNIT_ASSERT_NOT_NULL(test, log);
-	KUNIT_EXPECT_EQ(test, len, head + 12 + 22 + 34 + 4 + 23);
-	if (len == head + 12 + 22 + 34 + 4 + 23) {
+	KUNIT_EXPECT_EQ(test, len, head + RTGATE_ENTRY_LEN);
+	if (len == head + RTGATE_ENTRY_LEN) {
 		KUNIT_EXPECT_MEMEQ(test, log, rtgate_golden_header, head);
-		/* The event names the PCR that was extended. */
-		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + head), f->pcr);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + head), 17);
+		KUNIT_EXPECT_MEMEQ(test, log + head + 14, rtgate_event_sha1, 20);
 		KUNIT_EXPECT_MEMEQ(test, log + len - 23, rtgate_golden_event, 23);
 	}
 	kfree(log);
+	rtgate_expect_replay(test, 17);
+}
+
+static const u32 rtgate_pcr_params[] = { 0, 15, 18, 19 };
+
+static void rtgate_pcr_param_desc(const u32 *pcr, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "PCR %u", *pcr);
+}
+
+KUNIT_ARRAY_PARAM(rtgate_pcr_param, rtgate_pcr_params, rtgate_pcr_param_desc);
+
+/* The configured PCR, and only it, is extended and named in the log. */
+static void rtgate_test_open_pcr(struct kunit *test)
+{
+	const u32 *pcr = test->param_value;
+	struct rtgate_fake *f = test->priv;
+	u8 zero[TPM2_MAX_DIGEST_SIZE] = {};
+	u32 i;
+
+	rtgate_fake_set_pcr(*pcr);
+	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
+	KUNIT_EXPECT_EQ(test, f->pcr, *pcr);
+	for (i = 0; i < 24; i++)
+		if (i != *pcr)
+			KUNIT_EXPECT_MEMEQ(test, f->pcrs[i][1], zero, 32);
+	rtgate_expect_replay(test, *pcr);
 }
 
 /* Opening an open gate is a success without a second extension. */
@@ -460,24 +738,24 @@ static void rtgate_test_open_twice(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
 	KUNIT_EXPECT_EQ(test, f->extends, 1);
-	KUNIT_EXPECT_EQ(test, f->switches, 1);
+	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
 }
 
 /* Close then open again: two extensions, header once, two events. */
 static void rtgate_test_reopen(struct kunit *test)
 {
 	struct rtgate_fake *f = test->priv;
-	size_t entry = 12 + 22 + 34 + 4 + 23;
 
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(false), 0);
-	KUNIT_EXPECT_TRUE(test, f->closed);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(false), 0);
-	KUNIT_EXPECT_EQ(test, f->switches, 2);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
 	KUNIT_EXPECT_EQ(test, f->extends, 2);
 	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
-			sizeof(rtgate_golden_header) + 2 * entry);
+			sizeof(rtgate_golden_header) + 2 * RTGATE_ENTRY_LEN);
+	rtgate_expect_replay(test, 17);
 }
 
 /* A TPM with other banks than the log's header cannot add to the log. */
@@ -489,29 +767,71 @@ static void rtgate_test_banks_changed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(false), 0);
 	len = rtgate_test_log_len(test, NULL);
-	f->chip->nr_allocated_banks = 1;
+	f->chip->allocated_banks[0].alg_id = TPM_ALG_SHA384;
+	f->chip->allocated_banks[0].digest_size = 48;
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -ENODEV);
-	KUNIT_EXPECT_TRUE(test, f->closed);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_EQ(test, f->extends, 1);
 	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), len);
 }
 
+/* After a wedged call disabled runtime services, nothing is measured. */
+static void rtgate_test_open_after_wedge(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+
+	f->usable = false;
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -ENXIO);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, f->reads + f->extends, 0);
+	KUNIT_EXPECT_EQ(test, f->ima, 0);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
+}
+
+/* The TPM extended but the answer was lost: logged, replays, stays closed. */
+static void rtgate_test_lost_response(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+
+	f->extend_rc = -ETIME;
+	f->extend_anyway = true;
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -EIO);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, f->extends, 1);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
+			sizeof(rtgate_golden_header) + RTGATE_ENTRY_LEN);
+	rtgate_expect_replay(test, 17);
+	KUNIT_EXPECT_EQ(test, f->ima, 0);
+}
+
 struct rtgate_fail_case {
 	const char *name;
-	int tpm_rc;
+	int read_rc;
+	int extend_rc;
+	bool tamper;
 	bool no_chip;
+	unsigned long flags;
 	u32 banks;
 	int err;
+	int extends;
 };
 
 static const struct rtgate_fail_case rtgate_fail_cases[] = {
-	{ "TPM_RC_LOCALITY", 0x907, false, 2, -EIO },
-	{ "TPM response code 0x101", 0x101, false, 2, -EIO },
-	{ "driver -ETIME", -ETIME, false, 2, -EIO },
-	{ "driver -EPIPE", -EPIPE, false, 2, -EIO },
-	{ "unusable chip", -ENODEV, false, 2, -ENODEV },
-	{ "no chip", 0, true, 2, -ENODEV },
-	{ "chip without banks", 0, false, 0, -ENODEV },
+	{ "TPM_RC_LOCALITY", 0, 0x907, false, false, 0, 2, -EIO, 1 },
+	{ "TPM response code 0x101", 0, 0x101, false, false, 0, 2, -EIO, 1 },
+	{ "driver -ETIME", 0, -ETIME, false, false, 0, 2, -EIO, 1 },
+	{ "driver -EPIPE", 0, -EPIPE, false, false, 0, 2, -EIO, 1 },
+	{ "PCR changed otherwise", 0, -EIO, true, false, 0, 2, -EIO, 1 },
+	{ "chip gone during extend", 0, -ENODEV, false, false, 0, 2, -ENODEV, 1 },
+	{ "PCR read fails", -EIO, 0, false, false, 0, 2, -EIO, 0 },
+	{ "PCR read TPM code", 0x98e, 0, false, false, 0, 2, -EIO, 0 },
+	{ "no chip", 0, 0, false, true, 0, 2, -ENODEV, 0 },
+	{ "virtual chip", 0, 0, false, false, TPM_CHIP_FLAG_VIRTUAL, 2,
+	  -ENODEV, 0 },
+	{ "field upgrade", 0, 0, false, false, TPM_CHIP_FLAG_FIRMWARE_UPGRADE, 2,
+	  -ENODEV, 0 },
+	{ "chip without banks", 0, 0, false, false, 0, 0, -ENODEV, 0 },
 };
 
 static void rtgate_fail_desc(const struct rtgate_fail_case *c, char *desc)
@@ -527,16 +847,51 @@ static void rtgate_test_open_fails(struct kunit *test)
 	const struct rtgate_fail_case *c = test->param_value;
 	struct rtgate_fake *f = test->priv;
 
-	f->tpm_rc = c->tpm_rc;
+	f->read_rc = c->read_rc;
+	f->extend_rc = c->extend_rc;
+	f->tamper = c->tamper;
+	f->chip->flags = c->flags;
 	f->chip->nr_allocated_banks = c->banks;
 	if (c->no_chip)
 		f->chip = NULL;
 
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), c->err);
-	KUNIT_EXPECT_TRUE(test, f->closed);
-	KUNIT_EXPECT_EQ(test, f->switches, 0);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, f->extends, c->extends);
 	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
 	KUNIT_EXPECT_EQ(test, f->puts, c->no_chip ? 0 : 1);
+	KUNIT_EXPECT_EQ(test, f->ima, 0);
+	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
+}
+
+/*
+ * The real hooks: with the gate closed, calls through the runtime services
+ * table are refused before they reach firmware.
+ */
+static void rtgate_test_refusal_hooks(struct kunit *test)
+{
+	static efi_char16_t name[] = { 'B', 'o', 'o', 't', 'O', 'r', 'd', 'e', 'r', 0 };
+	unsigned long size = sizeof(u16);
+	efi_char16_t next[64] = {};
+	u64 storage, remaining, max;
+	efi_guid_t guid = EFI_GLOBAL_VARIABLE_GUID;
+	u16 data;
+
+	if (!efi_enabled(EFI_RUNTIME_SERVICES) || !efi.get_variable)
+		kunit_skip(test, "no EFI runtime services");
+
+	KUNIT_ASSERT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, efi.get_variable(name, &guid, NULL, &size, &data),
+			EFI_SECURITY_VIOLATION);
+	size = sizeof(next);
+	KUNIT_EXPECT_EQ(test, efi.get_next_variable(&size, next, &guid),
+			EFI_SECURITY_VIOLATION);
+	if (efi.query_variable_info_nonblocking)
+		KUNIT_EXPECT_EQ(test,
+				efi.query_variable_info_nonblocking(0, &storage,
+								    &remaining,
+								    &max),
+				EFI_SECURITY_VIOLATION);
 }
 
 static struct kunit_case rtgate_param_cases[] = {
@@ -547,6 +902,8 @@ static struct kunit_case rtgate_param_cases[] = {
 	KUNIT_CASE(rtgate_test_event),
 	KUNIT_CASE(rtgate_test_log_header),
 	KUNIT_CASE(rtgate_test_log_entry),
+	KUNIT_CASE_PARAM(rtgate_test_hash, rtgate_hash_gen_params),
+	KUNIT_CASE_PARAM(rtgate_test_check_banks, rtgate_banks_gen_params),
 	{}
 };
 
@@ -557,10 +914,14 @@ static struct kunit_suite rtgate_param_suite = {
 
 static struct kunit_case rtgate_sm_cases[] = {
 	KUNIT_CASE(rtgate_test_open),
+	KUNIT_CASE_PARAM(rtgate_test_open_pcr, rtgate_pcr_param_gen_params),
 	KUNIT_CASE(rtgate_test_open_twice),
 	KUNIT_CASE(rtgate_test_reopen),
 	KUNIT_CASE(rtgate_test_banks_changed),
+	KUNIT_CASE(rtgate_test_open_after_wedge),
+	KUNIT_CASE(rtgate_test_lost_response),
 	KUNIT_CASE_PARAM(rtgate_test_open_fails, rtgate_fail_gen_params),
+	KUNIT_CASE(rtgate_test_refusal_hooks),
 	{}
 };
 
