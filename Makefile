@@ -7,15 +7,18 @@ BASE      ?= upstream
 BASES     ?= upstream lts
 DEBUG     ?=
 KSRC      ?=
+SETUP_ONLY ?=
+BASE_CACHE ?=
 FRAGMENTS := $(REPO)/configs/rtgate.config $(if $(DEBUG),$(REPO)/configs/debug.config)
 FLAVOR    := $(if $(DEBUG),-debug)
 
-export KSRC FRAGMENTS FLAVOR
+export KSRC FRAGMENTS FLAVOR SETUP_ONLY BASE_CACHE
 
 # With KSRC=, only that tree is tested (under the name of BASE).
 CHECK_BASES := $(if $(KSRC),$(BASE),$(BASES))
 
-.PHONY: help deps kernel check demo series series-check lint bench clean
+.PHONY: help deps kernel check demo series series-check lint bench kunit distro-check \
+	fresh-check clean
 
 help:
 	@echo 'Targets:'
@@ -27,8 +30,12 @@ help:
 	@echo '  series-check  build after every patch with the gate on and off (BASE=)'
 	@echo '  lint          checkpatch --strict, kernel-doc, W=1 and sparse (BASE=)'
 	@echo '  bench         measured ratios (not part of check)'
+	@echo '  kunit         kunit.py run --kunitconfig=drivers/firmware/efi/.kunitconfig (BASE=)'
+	@echo '  distro-check  Debian amd64 config (and +UV) with the gate: options stick, no warnings'
+	@echo '  fresh-check   every target above, set-up only, on an empty BUILD as on a fresh clone'
 	@echo '  clean         remove build/'
 	@echo 'Variables: BASE=upstream|lts  KSRC=/path/to/tree  DEBUG=1  SCENARIOS=a|b  BUILD=dir'
+	@echo '           SETUP_ONLY=1 (stop after directories and downloads)'
 
 deps:
 	@$(REPO)/scripts/deps.sh
@@ -53,6 +60,15 @@ lint: deps
 
 bench: deps
 	@$(REPO)/scripts/bench.sh $(REPO) $(BUILD) $(BASE)
+
+kunit: deps
+	@$(REPO)/scripts/kunit.sh $(REPO) $(BUILD) $(BASE)
+
+distro-check: deps
+	@$(REPO)/scripts/distro-check.sh $(REPO) $(BUILD)
+
+fresh-check: deps
+	@$(REPO)/scripts/fresh-check.sh $(REPO) $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,7 @@
 # tinyconfig + fragments, build, and leave BUILD/BASE/bzImage.
 # Usage: build-kernel.sh REPO BUILD BASE [FRAGMENT...]
 # KSRC=/path builds an existing tree instead (the series is applied to it).
+# SETUP_ONLY=1 stops after the set-up (directories, kernel base).
 set -eu
 repo=$1 build=$2 base=$3
 shift 3
@@ -30,15 +31,21 @@ else
 	tree=$bdir/linux
 	[ -d "$tree" ] || cp -al "$pristine" "$tree"
 fi
+obj=$bdir/obj$flavor
+mkdir -p "$obj"
+if [ -n "${SETUP_ONLY:-}" ]; then
+	echo "build-kernel: set-up done (SETUP_ONLY)"
+	exit 0
+fi
 
 "$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base"
 
-obj=$bdir/obj$flavor
-mkdir -p "$obj"
 stamp=$obj/.rtgate-fragments
+# shellcheck disable=SC2086 # $frags: one word per fragment
 want=$(cat $frags | md5sum)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 	make -s -C "$tree" O="$obj" tinyconfig >/dev/null
+	# shellcheck disable=SC2086
 	"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags >/dev/null
 	make -s -C "$tree" O="$obj" olddefconfig >/dev/null
 	echo "$want" > "$stamp"

@@ -3,6 +3,7 @@
 # scenario, parse KUnit (KTAP), kselftest (TAP) and scenario results, and
 # print one closing line "N passed, N failed, N skipped".
 # Usage: check.sh REPO BUILD BASE... (FRAGMENTS, FLAVOR from the environment)
+# SETUP_ONLY=1 stops after the set-up (directories, kernel bases).
 set -u
 repo=$1 build=$2
 shift 2
@@ -11,15 +12,28 @@ mkdir -p "$build"
 summary=$build/check-summary.txt
 : > "$summary"
 
-record() {	# record PASS|FAIL|SKIP NAME [DETAIL]
+# record PASS|FAIL|SKIP NAME [DETAIL]: count one result and write it to
+# $summary. Call it in this shell only, never on the right of a pipe (the
+# count would be lost with the subshell). Any other status is a FAIL.
+record() {
 	st=$1
 	shift
-	printf '%s %s\n' "$st" "$*" >> "$summary"
 	case $st in
 	PASS) passed=$((passed + 1)) ;;
 	SKIP) skipped=$((skipped + 1)) ;;
-	*) failed=$((failed + 1)); printf 'FAIL %s\n' "$*" ;;
+	FAIL) failed=$((failed + 1)) ;;
+	*) set -- "$@" "(status '$st')"
+	   st=FAIL
+	   failed=$((failed + 1)) ;;
 	esac
+	[ "$st" = FAIL ] && printf 'FAIL %s\n' "$*"
+	printf '%s %s\n' "$st" "$*" >> "$summary"
+}
+# record_file FILE: record each "STATUS NAME [DETAIL]" line of FILE
+record_file() {
+	while read -r st rest; do
+		record "$st" "$rest"
+	done < "$1"
 }
 
 # name tpm "kernel args"
@@ -33,18 +47,29 @@ tpm12 tpm12 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 rebind tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
-[ -n "${SCENARIOS:-}" ] && scenarios=$(echo "$scenarios" | grep -E "^(${SCENARIOS}) ")
+if [ -n "${SCENARIOS:-}" ]; then
+	scenarios=$(echo "$scenarios" | grep -E "^(${SCENARIOS}) ")
+	# A misspelt SCENARIOS= must not pass by running nothing.
+	[ -n "$scenarios" ] || {
+		echo "check: no scenario matches SCENARIOS=$SCENARIOS" >&2
+		exit 1
+	}
+fi
 
 for base in "$@"; do
 	b=$build/$base
-	mkdir -p "$b"
+	vmdir=$b/vm${FLAVOR:-}
+	mkdir -p "$b" "$vmdir"
 	log=$b/build.log
 	echo "== $base: kernel"
+	# shellcheck disable=SC2086
 	if ! "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" $FRAGMENTS >"$log" 2>&1; then
 		tail -n 30 "$log"
 		record FAIL "$base.build see $log"
 		continue
 	fi
+	# make fresh-check: build-kernel.sh stopped after its set-up.
+	[ -n "${SETUP_ONLY:-}" ] && continue
 	record PASS "$base.build"
 	tree=${KSRC:-$b/linux}
 	if ! "$repo/scripts/mkinitramfs.sh" "$repo" "$tree" "$b" >"$b/initramfs.log" 2>&1; then
@@ -52,9 +77,9 @@ for base in "$@"; do
 		record FAIL "$base.initramfs see $b/initramfs.log"
 		continue
 	fi
-	vmdir=$b/vm${FLAVOR:-}
 	# Two lanes of VMs at a time (each VM runs on one host thread): open15,
-	# the longest, in one lane, the other scenarios in the other.
+	# the longest, in one lane, the other scenarios in the other. A VM's
+	# outcome is judged below from its results file (DONE and RESULT lines).
 	for lane in a b; do
 		echo "$scenarios" | while read -r name tpm args; do
 			case $lane in
@@ -88,15 +113,15 @@ for base in "$@"; do
 		   ! grep -qE '^KSFT [^ ]+ (ok|not ok) ' "$res"; then
 			echo "FAIL $base.$name.ksft.ran-no-test" >> "$vmdir/$name.counted"
 		fi
-		while read -r st rest; do
-			record "$st" "$rest"
-		done < "$vmdir/$name.counted"
+		record_file "$vmdir/$name.counted"
 	done
 	# Known answer: the PCR after one opening, recomputed here from the
 	# documented event (tag 0x8F3B22EE, "efi_rtgate:open").
 	if echo "$scenarios" | grep -q '^open15 '; then
+		ka=$vmdir/open15.known-answer
 		tr -d '\r' < "$vmdir/open15.results" | python3 -c '
 import hashlib, struct, sys
+base = sys.argv[1]
 event = struct.pack("<II", 0x8F3B22EE, 15) + b"efi_rtgate:open"
 before, after = {}, {}
 for line in sys.stdin:
@@ -106,7 +131,7 @@ for line in sys.stdin:
     elif len(f) == 4 and f[0] == "PCR-AFTER-ONE-OPENING":
         after[f[2]] = f[3]
 for bank in ("sha1", "sha256", "sha384", "sha512"):
-    name = "open15.pcr15-matches-documented-event-" + bank
+    name = base + ".open15.pcr15-matches-documented-event-" + bank
     if bank not in before or bank not in after:
         print("FAIL", name, "no PCR values from the guest")
         continue
@@ -114,15 +139,19 @@ for bank in ("sha1", "sha256", "sha384", "sha512"):
     want = hashlib.new(bank, bytes.fromhex(before[bank]) + digest).hexdigest()
     print("PASS" if want == after[bank] else "FAIL", name,
           "" if want == after[bank] else "want %s got %s" % (want, after[bank]))
-' | while read -r st rest; do
-			record "$st" "$base.$rest"
-		done
+' "$base" > "$ka" ||
+			echo "FAIL $base.open15.known-answer-script exited non-zero" >> "$ka"
+		record_file "$ka"
 	fi
 	# KUnit ran at boot in the open15 VM: parse its KTAP.
 	if echo "$scenarios" | grep -q '^open15 '; then
 		ktap=$vmdir/open15.kunit
-		if python3 "$tree/tools/testing/kunit/kunit.py" parse \
-			"$vmdir/open15.console" > "$ktap" 2>&1; then :; fi
+		# kunit.py exits non-zero when a test failed; those are counted
+		# test by test below. A non-zero exit with no failed test is a
+		# failure of its own.
+		python3 "$tree/tools/testing/kunit/kunit.py" parse \
+			"$vmdir/open15.console" > "$ktap" 2>&1
+		parse_rc=$?
 		# Test and parameter lines are "[PASSED] name"; suite lines are
 		# framed with "=" and not counted.
 		sed 's/\x1b\[[0-9;]*m//g; s/^\[[0-9:]*\] //' "$ktap" |
@@ -139,11 +168,28 @@ for bank in ("sha1", "sha256", "sha384", "sha512"):
 			echo "FAIL $base.kunit.parse see $ktap" >> "$vmdir/kunit.counted"
 		grep -q . "$vmdir/kunit.counted" ||
 			echo "FAIL $base.kunit.ran-no-test see $ktap" > "$vmdir/kunit.counted"
-		while read -r st rest; do
-			record "$st" "$rest"
-		done < "$vmdir/kunit.counted"
+		[ "$parse_rc" -eq 0 ] || grep -q '^FAIL ' "$vmdir/kunit.counted" ||
+			echo "FAIL $base.kunit.parse-exit-status $parse_rc see $ktap" >> "$vmdir/kunit.counted"
+		record_file "$vmdir/kunit.counted"
 	fi
 done
+if [ -n "${SETUP_ONLY:-}" ]; then
+	[ "$failed" -eq 0 ] || exit 1
+	echo "check: set-up done (SETUP_ONLY)"
+	exit 0
+fi
+
+# Every result is counted exactly once: the closing counts must equal the
+# PASS/FAIL/SKIP lines of the summary (a result recorded in a subshell
+# would be in the file but not in the counts).
+np=$(grep -c '^PASS ' "$summary")
+nf=$(grep -c '^FAIL ' "$summary")
+ns=$(grep -c '^SKIP ' "$summary")
+nl=$(wc -l < "$summary")
+if [ "$np" -ne "$passed" ] || [ "$nf" -ne "$failed" ] ||
+   [ "$ns" -ne "$skipped" ] || [ "$nl" -ne $((np + nf + ns)) ]; then
+	record FAIL "check.counts-match-summary counted $passed/$failed/$skipped (pass/fail/skip), $summary has $np/$nf/$ns in $nl lines"
+fi
 
 echo "results: $summary"
 echo "$passed passed, $failed failed, $skipped skipped"

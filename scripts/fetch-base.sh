@@ -1,10 +1,14 @@
 #!/bin/sh
 # Unpack a pristine kernel base into DIR/pristine (once; never modified).
-#   upstream: the newest linux-source-7.* of Debian unstable, downloaded with
-#             apt-get download against a sid source list given on the command
-#             line (the machine's apt configuration is not changed);
+#   upstream: the newest linux-source-7.* of Debian unstable or experimental,
+#             downloaded with apt-get download against a source list given on
+#             the command line (scripts/apt-private.sh; the machine's apt
+#             configuration is not changed); the chosen package and suite
+#             are printed;
 #   lts:      Debian 12's linux-source-6.12.
 # Usage: fetch-base.sh upstream|lts DIR
+# BASE_CACHE=dir (make fresh-check): hard-link dir/BASE/pristine, unpacked
+# before, instead of downloading it again.
 set -eu
 base=$1
 dir=$2
@@ -14,25 +18,26 @@ dir=$(cd "$dir" && pwd)
 
 die() { echo "fetch-base: $*" >&2; exit 1; }
 
+cache=${BASE_CACHE:+$BASE_CACHE/$base/pristine}
+if [ -n "$cache" ] && [ -f "$cache/Makefile" ]; then
+	echo "fetch-base: linking $cache"
+	rm -rf "$dir/pristine.tmp"
+	cp -al "$cache" "$dir/pristine.tmp"
+	mv "$dir/pristine.tmp" "$dir/pristine"
+	exit 0
+fi
+
 case $base in
 upstream)
-	# Reuse the Debian mirror the machine's sources already name.
-	uri=$(grep -rhoE '(https?://[^ ]*debian)/?( |$)' /etc/apt/sources.list \
-		/etc/apt/sources.list.d/ 2>/dev/null | grep -v security |
-		head -n 1 | tr -d ' ')
-	uri=${uri:-http://deb.debian.org/debian}
-	sid=$dir/dl/apt
-	mkdir -p "$sid/lists/partial" "$sid/cache/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri sid main" \
-		> "$sid/sources.list"
-	opts="-o Dir::Etc::sourcelist=$sid/sources.list -o Dir::Etc::sourceparts=-
-	      -o Dir::State::Lists=$sid/lists -o Dir::Cache=$sid/cache
-	      -o APT::Sandbox::User=root -o Debug::NoLocking=1"
-	# shellcheck disable=SC2086
-	apt-get -q $opts update >/dev/null || die "apt-get update (sid) failed"
+	opts=$("$(dirname "$0")/apt-private.sh" "$dir/dl/apt" deb sid experimental) ||
+		die "apt-get update (sid, experimental) failed"
 	# shellcheck disable=SC2086
 	pkg=$(apt-cache $opts pkgnames linux-source-7. | sort -V | tail -n 1)
-	[ -n "$pkg" ] || die "no linux-source-7.* in sid"
+	[ -n "$pkg" ] || die "no linux-source-7.* in sid or experimental"
+	# shellcheck disable=SC2086
+	apt-cache $opts policy "$pkg" | sed -n 's/^ *Candidate: */fetch-base: upstream is '"$pkg"' /p'
+	# shellcheck disable=SC2086
+	apt-cache $opts madison "$pkg" | sed 's/^/fetch-base:   /'
 	# shellcheck disable=SC2086
 	(cd "$dir/dl" && apt-get -q $opts download "$pkg") ||
 		die "apt-get download $pkg failed"
@@ -51,6 +56,7 @@ esac
 
 tarball=/usr/src/$pkg.tar.xz
 if [ ! -f "$tarball" ] || [ "$base" = upstream ]; then
+	# shellcheck disable=SC2012 # the newest of Debian's file names
 	deb=$(ls "$dir"/dl/"$pkg"_*.deb | tail -n 1)
 	rm -rf "$dir/dl/x"
 	dpkg -x "$deb" "$dir/dl/x"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build the test initramfs: busybox, tpm2-tools, efibootmgr and their
-# libraries from the host (Debian packages), the kselftest and guest helpers
-# built statically, and tests/guest/init.sh as /init.
+# libraries from the host (Debian packages), the guest helpers built
+# statically, the kselftest installed by the kernel's kselftest Makefile,
+# and tests/guest/init.sh as /init.
 # Usage: mkinitramfs.sh REPO TREE OUTDIR   (writes OUTDIR/initramfs.cpio.gz)
 set -eu
 repo=$1 tree=$2 out=$3
@@ -42,9 +43,14 @@ copy_with_libs /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0
 
 cc=${CC:-gcc}
 $cc -static -O2 -Wall -o "$root/usr/bin/rtgate-io" "$repo/tests/guest/rtgate-io.c"
-$cc -static -O2 -Wall -I"$tree/tools/testing/selftests" \
-	-o "$root/usr/bin/runtime_enable_test" \
-	"$repo/tools/testing/selftests/efi_rtgate/runtime_enable_test.c" -lpthread
+# The kselftest as upstream CI gets it: built and installed by the
+# kernel's kselftest Makefile, run in the guest by run_kselftest.sh.
+rm -rf "$out/kselftest-build"
+make -s -C "$tree/tools/testing/selftests" TARGETS=efi_rtgate \
+	O="$out/kselftest-build" install INSTALL_PATH="$root/kselftest" \
+	USERLDFLAGS=-static >/dev/null
+[ -x "$root/kselftest/efi_rtgate/runtime_enable_test" ] ||
+	die "the kselftest did not install"
 make -s -C "$repo/tools/efi_rtgate" O="$out/rtgate-verify" >/dev/null
 copy_with_libs "$out/rtgate-verify/rtgate-verify"
 mv "$root$out/rtgate-verify/rtgate-verify" "$root/usr/bin/rtgate-verify"

@@ -3,6 +3,7 @@
 # CONFIG_EFI_RTGATE=y (with KUnit), =y without KUnit, and =n. Patches that
 # touch no code, Kconfig or Makefile are checked for applying only.
 # Usage: series-check.sh REPO BUILD BASE
+# SETUP_ONLY=1 stops after the set-up (directories, kernel base).
 set -eu
 repo=$1 build=$2 base=$3
 b=$build/$base
@@ -10,6 +11,10 @@ git=$b/git
 "$repo/scripts/series.sh" "$repo" "$build" "$base" >/dev/null
 off=$b/rtgate-off.config
 echo "CONFIG_EFI_RTGATE=n" > "$off"
+if [ -n "${SETUP_ONLY:-}" ]; then
+	echo "series-check: set-up done (SETUP_ONLY)"
+	exit 0
+fi
 
 cc=gcc
 command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
@@ -51,4 +56,8 @@ for c in $(git -C "$git" rev-list --reverse base..rtgate); do
 	done
 done
 git -C "$git" checkout -q -f rtgate
-[ "$fails" -eq 0 ] && echo "series-check: passed" || { echo "series-check: $fails failed"; exit 1; }
+if [ "$fails" -ne 0 ]; then
+	echo "series-check: $fails failed"
+	exit 1
+fi
+echo "series-check: passed"

@@ -4,10 +4,15 @@
 # Usage: series.sh REPO BUILD BASE
 #   upstream -> BUILD/series/, lts -> BUILD/series-lts/
 # Leaves the git tree at BUILD/BASE/git (branch rtgate on top of tag base).
+# SETUP_ONLY=1 stops after the set-up (directories, kernel base).
 set -eu
 repo=$1 build=$2 base=$3
 b=$build/$base
 "$repo/scripts/fetch-base.sh" "$base" "$b"
+if [ -n "${SETUP_ONLY:-}" ]; then
+	echo "series: set-up done (SETUP_ONLY)"
+	exit 0
+fi
 git=$b/git
 export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-$(git -C "$repo" config user.name || echo 'EFI runtime gate developers')}"
 export GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-$(git -C "$repo" config user.email || echo 'efi-rtgate@example.org')}"
@@ -28,16 +33,20 @@ git -C "$git" checkout -q -f -B rtgate base
 git -C "$git" clean -q -fdx
 
 done_entries=
+# shellcheck disable=SC2013 # entry names are single words
 for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
 	done_entries="$done_entries $e"
 	# shellcheck disable=SC2086
 	"$repo/scripts/apply-series.sh" "$repo" "$git" "$b/pristine" "$base" $done_entries
 	git -C "$git" add -A -f
-	{
-		cat "$repo/series/$e.msg"
-		echo
-		echo "Signed-off-by: $GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>"
-	} | git -C "$git" commit -q -F -
+	if git -C "$git" diff --cached --quiet; then
+		echo "series: $e changes nothing in the $base base, left out"
+		continue
+	fi
+	# Signed-off-by joins the message's own trailers (Fixes:, Cc:).
+	git interpret-trailers \
+		--trailer "Signed-off-by: $GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>" \
+		"$repo/series/$e.msg" | git -C "$git" commit -q -F -
 done
 
 out=$build/series
@@ -54,4 +63,5 @@ s = s.replace("*** SUBJECT HERE ***", subject.strip())
 s = s.replace("*** BLURB HERE ***", blurb.strip())
 open(cover, "w").write(s)
 PY
+# shellcheck disable=SC2012 # a count of plain file names
 echo "series: $(ls "$out" | wc -l) files in $out"

@@ -17,17 +17,7 @@ fi
 dir=$build/tools/sparse
 if [ ! -x "$dir/sparse" ] || ! valid "$dir/sparse"; then
 	rm -rf "$dir"
-	mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial"
-	uri=$(grep -rhoE '(https?://[^ ]*debian)/?( |$)' /etc/apt/sources.list \
-		/etc/apt/sources.list.d/ 2>/dev/null | grep -v security |
-		head -n 1 | tr -d ' ')
-	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri:-http://deb.debian.org/debian} sid main" \
-		> "$dir/apt/sources.list"
-	opts="-o Dir::Etc::sourcelist=$dir/apt/sources.list -o Dir::Etc::sourceparts=-
-	      -o Dir::State::Lists=$dir/apt/lists -o Dir::Cache=$dir/apt/cache
-	      -o APT::Sandbox::User=root -o Debug::NoLocking=1"
-	# shellcheck disable=SC2086
-	apt-get -q $opts update >&2
+	opts=$("$(dirname "$0")/apt-private.sh" "$dir/apt" deb-src sid)
 	# shellcheck disable=SC2086
 	(cd "$dir" && apt-get -q $opts source --download-only sparse >&2)
 	tar -xf "$dir"/sparse_*.orig.tar.* -C "$dir" --strip-components=1

@@ -1,0 +1,181 @@
+#!/bin/sh
+# The gate in a distribution kernel: Debian's own amd64 configuration (from
+# linux-config-V.P, the package beside the linux-source-V.P of the upstream
+# base) plus configs/distro.config, and the same with SGI UV. For each:
+# every option asked for survives olddefconfig, and every C file the
+# series adds or patches under drivers/ and arch/ that the configuration
+# builds compiles (plain, no W=1) without a warning. Not part of make check.
+# Usage: distro-check.sh REPO BUILD
+# Ends "N passed, N failed, N skipped"; SETUP_ONLY=1 stops after the
+# set-up (directories, kernel base, Debian's configuration).
+set -eu
+repo=$1 build=$2
+base=upstream
+b=$build/$base
+d=$build/distro
+j=${JOBS:-$(nproc)}
+# The makes below are this script's own, not sub-makes of "make
+# distro-check": a parent's -j or jobserver would only add make's own
+# "warning:" lines to the logs searched for compiler warnings.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+mkdir -p "$d"
+
+passed=0 failed=0 skipped=0
+ok() { echo "distro-check: ok   $*"; passed=$((passed + 1)); }
+bad() { echo "distro-check: FAIL $*"; failed=$((failed + 1)); }
+skip() { echo "distro-check: skip $*"; skipped=$((skipped + 1)); }
+die() { echo "distro-check: $*" >&2; exit 1; }
+
+# The upstream base (and with KSRC, a pristine copy of what the series
+# patches), as make kernel prepares it.
+SETUP_ONLY=1 "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" >"$d/setup.log" 2>&1 || {
+	cat "$d/setup.log"
+	die "fetching the $base base failed"
+}
+if [ -n "${KSRC:-}" ]; then
+	tree=$KSRC pristine=$b/ksrc-pristine
+else
+	tree=$b/linux pristine=$b/pristine
+fi
+
+# Debian's amd64 configuration for the base's version, from the suites
+# the upstream base comes from.
+v=$(sed -n 's/^VERSION = //p' "$tree/Makefile").$(sed -n 's/^PATCHLEVEL = //p' "$tree/Makefile")
+pkg=linux-config-$v
+debian=$d/debian.config
+opts=$("$repo/scripts/apt-private.sh" "$d/apt" deb sid experimental)
+rm -f "$d/$pkg"_*.deb
+# shellcheck disable=SC2086
+(cd "$d" && apt-get -q $opts download "$pkg") >"$d/download.log" 2>&1 || {
+	cat "$d/download.log"
+	die "apt-get download $pkg failed"
+}
+rm -rf "$d/x"
+dpkg -x "$d/$pkg"_*.deb "$d/x"
+xz -dc "$d/x/usr/src/$pkg/config.amd64_none_amd64.xz" > "$debian"
+rm -rf "$d/x"
+echo "distro-check: Debian's config.amd64_none_amd64 from $(basename "$d/$pkg"_*.deb)"
+if [ -n "${SETUP_ONLY:-}" ]; then
+	echo "distro-check: set-up done (SETUP_ONLY)"
+	exit 0
+fi
+
+"$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base"
+
+# Outside Debian's packaging there are no signing keys or certificates to
+# name, no pahole for BTF and no rustc: empty the key and certificate
+# names and turn BTF off (olddefconfig drops Rust by itself). Module
+# signing stays on (SECURITY_LOCKDOWN_LSM selects it), with no key named.
+# None of this changes the objects checked here.
+local=$d/local.config
+cat > "$local" <<'EOF'
+CONFIG_SYSTEM_TRUSTED_KEYS=""
+CONFIG_SYSTEM_REVOCATION_KEYS=""
+CONFIG_MODULE_SIG_KEY=""
+# CONFIG_DEBUG_INFO_BTF is not set
+EOF
+# SGI UV: its BIOS calls are firmware calls too. UV also needs NUMA,
+# KEXEC_CORE, X86_X2APIC, PCI and EFI, which Debian's config has.
+uv=$d/uv.config
+printf '%s\n' CONFIG_X86_EXTENDED_PLATFORM=y CONFIG_X86_UV=y > "$uv"
+
+# The objects: each C file under drivers/ or arch/ that an entry of the
+# series adds or patches (a patch is the file's path plus ".patch", under
+# series/ENTRY/ when a later entry patches the file again).
+# shellcheck disable=SC2013 # entry names are single words
+objs=$(for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
+		grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/$e.files"
+	done | sed 's|^series/[^/]*/||; s|\.patch$||' |
+	grep -E '^(drivers|arch)/.*\.c$' | sed 's|\.c$|.o|' | sort -u)
+[ -n "$objs" ] || die "the series names no C file under drivers/ or arch/"
+
+# kbuild_list O DIR: what DIR's kbuild makefile builds with O/.config, as
+# make itself reads it: obj-y and obj-m (objects and directories) and the
+# parts of composite objects, relative to DIR.
+kbuild_list() {
+	mf=$tree/$2/Kbuild
+	[ -f "$mf" ] || mf=$tree/$2/Makefile
+	# shellcheck disable=SC2016 # make's $(...), not the shell's
+	printf '%s\n' "include $1/.config" "srctree := $tree" "src := $2" "obj := $2" \
+		"BITS := 64" "include $mf" \
+		'rtgate-list: ; @echo $(obj-y) $(obj-m) $(foreach o,$(filter %.o,$(obj-y) $(obj-m)),$($(o:.o=-y)) $($(o:.o=-objs)) $($(o:.o=-m)))' \
+		> "$1/rtgate-list.mk"
+	make -s --no-print-directory -f "$1/rtgate-list.mk" rtgate-list
+}
+# built O PATH: the configuration in O builds PATH (an object), that is
+# PATH's makefile lists it and every directory above it is entered; up to
+# drivers/ and arch/x86/, which the top Makefile always enters.
+built() {
+	path=$2
+	while :; do
+		dir=$(dirname "$path")
+		case $dir in drivers|arch/x86) return 0 ;; esac
+		name=$(basename "$path")
+		case $path in */) name=$name/ ;; esac
+		list=$(kbuild_list "$1" "$dir") || return 2
+		case " $list " in *" $name "*) ;; *) return 1 ;; esac
+		path=$dir/
+	done
+}
+
+cc=gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+# Paths below the build directory hash the same in every clone.
+CCACHE_BASEDIR=$(cd "$build" && pwd)
+export CCACHE_BASEDIR
+
+# check NAME FRAGMENT...: configure O=$d/NAME from Debian's config and the
+# fragments, check the options, build the objects.
+check() {
+	name=$1
+	shift
+	o=$d/$name
+	rm -rf "$o"
+	mkdir -p "$o"
+	if ! "$tree/scripts/kconfig/merge_config.sh" -m -O "$o" "$debian" "$local" "$@" \
+		>"$o/config.log" 2>&1 ||
+	   ! make -s -C "$tree" O="$o" olddefconfig >>"$o/config.log" 2>&1; then
+		bad "$name: configuration (see $o/config.log)"
+		return
+	fi
+	# Every option the fragments ask for survived.
+	grep -hE '^CONFIG_[A-Z0-9_]+=' "$@" > "$o/asked" ||
+		bad "$name: the fragments ask for no option"
+	while IFS= read -r opt; do
+		if grep -qxF "$opt" "$o/.config"; then
+			ok "$name: $opt survived olddefconfig"
+		else
+			bad "$name: $opt did not survive olddefconfig ($(grep -E "^(# )?${opt%%=*}[= ]" "$o/.config" || echo absent))"
+		fi
+	done < "$o/asked"
+	if ! make -s -C "$tree" O="$o" CC="$cc" -j"$j" prepare >"$o/prepare.log" 2>&1; then
+		tail -n 20 "$o/prepare.log"
+		bad "$name: make prepare (see $o/prepare.log)"
+		return
+	fi
+	for obj in $objs; do
+		log=$o/$(echo "$obj" | tr / _).log
+		rc=0
+		built "$o" "$obj" || rc=$?
+		case $rc in
+		0) ;;
+		1) skip "$name: $obj is not built with this configuration"; continue ;;
+		*) bad "$name: cannot tell whether $obj is built (kbuild makefiles)"; continue ;;
+		esac
+		# Compiler and objtool warnings; make's own lines do not count.
+		if ! make -C "$tree" O="$o" CC="$cc" -j"$j" "$obj" >"$log" 2>&1; then
+			grep -E 'error:|warning:' "$log" | head -n 20
+			bad "$name: $obj does not build (see $log)"
+		elif grep 'warning:' "$log" | grep -v '^make' > "$log.warnings"; then
+			cat "$log.warnings"
+			bad "$name: $obj builds with $(wc -l < "$log.warnings") warnings"
+		else
+			ok "$name: $obj builds without a warning"
+		fi
+	done
+}
+check debian "$repo/configs/distro.config"
+check debian-uv "$repo/configs/distro.config" "$uv"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Run the KUnit suites the way KUnit CI and its maintainers do:
+#   ./tools/testing/kunit/kunit.py run --arch=x86_64 \
+#       --kunitconfig=drivers/firmware/efi/.kunitconfig
+# on the patched base (QEMU without OVMF: the tests that need EFI runtime
+# services skip there; make check runs them in the OVMF VM).
+# Usage: kunit.sh REPO BUILD BASE
+# Ends "N passed, N failed, N skipped"; SETUP_ONLY=1 stops after the
+# set-up (directories, kernel base, series applied).
+set -u
+repo=$1 build=$2 base=$3
+b=$build/$base
+mkdir -p "$b"
+SETUP_ONLY=1 "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" >"$b/kunit-setup.log" 2>&1 || {
+	tail -n 20 "$b/kunit-setup.log"
+	echo "kunit: set-up failed"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+}
+if [ -n "${SETUP_ONLY:-}" ]; then
+	echo "kunit: set-up done (SETUP_ONLY)"
+	exit 0
+fi
+tree=${KSRC:-$b/linux}
+out=$b/kunit
+log=$b/kunit.log
+cc=gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+CCACHE_BASEDIR=$(cd "$build" && pwd)
+export CCACHE_BASEDIR
+(cd "$tree" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+	--kunitconfig=drivers/firmware/efi/.kunitconfig --build_dir="$out" \
+	--jobs="$(nproc)" --make_options "CC=$cc" --timeout=300) >"$log" 2>&1
+rc=$?
+sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\[[0-9:]+\] (Testing complete|=|\[(PASSED|FAILED|SKIPPED|CRASHED)\])' | tail -n 60
+# "Testing complete. Ran N tests: passed: P, failed: F, skipped: S"
+line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep 'Testing complete' | tail -n 1)
+p=$(echo "$line" | sed -n 's/.*passed: \([0-9]*\).*/\1/p')
+f=$(echo "$line" | sed -n 's/.*failed: \([0-9]*\).*/\1/p')
+s=$(echo "$line" | sed -n 's/.*skipped: \([0-9]*\).*/\1/p')
+c=$(echo "$line" | sed -n 's/.*crashed: \([0-9]*\).*/\1/p')
+f=$(( ${f:-0} + ${c:-0} ))
+if [ -z "$p" ] || [ "$p" -eq 0 ]; then
+	tail -n 30 "$log"
+	echo "kunit: kunit.py ran no test (exit $rc), see $log"
+	echo "${p:-0} passed, $((f + 1)) failed, ${s:-0} skipped"
+	exit 1
+fi
+[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+echo "$p passed, $f failed, ${s:-0} skipped"
+[ "$f" -eq 0 ]
