@@ -63,5 +63,25 @@ s = s.replace("*** SUBJECT HERE ***", subject.strip())
 s = s.replace("*** BLURB HERE ***", blurb.strip())
 open(cover, "w").write(s)
 PY
+
+# What a maintainer does with it: git am onto the pristine base must give
+# exactly the tree the series was made from.
+git -C "$git" checkout -q -f -B am-check base
+set --
+for p in "$out"/0*.patch; do
+	case $p in */0000-cover-letter.patch) ;; *) set -- "$@" "$p" ;; esac
+done
+if ! git -C "$git" am -q --keep-cr "$@" >"$b/series-am.log" 2>&1; then
+	git -C "$git" am --abort >/dev/null 2>&1
+	cat "$b/series-am.log"
+	echo "series: git am of $out onto the $base base failed" >&2
+	exit 1
+fi
+if ! git -C "$git" diff --quiet rtgate am-check; then
+	echo "series: git am of $out gives another tree than the series" >&2
+	exit 1
+fi
+git -C "$git" checkout -q -f rtgate
+echo "series: git am onto the $base base: ok"
 # shellcheck disable=SC2012 # a count of plain file names
 echo "series: $(ls "$out" | wc -l) files in $out"
