@@ -21,7 +21,16 @@ if [ -n "${SETUP_ONLY:-}" ]; then
 	echo "kunit: set-up done (SETUP_ONLY)"
 	exit 0
 fi
-tree=${KSRC:-$b/linux}
+if [ -n "${KSRC:-}" ]; then
+	tree=$KSRC pristine=$b/ksrc-pristine
+else
+	tree=$b/linux pristine=$b/pristine
+fi
+"$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base" || {
+	echo "kunit: the series does not apply"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+}
 out=$b/kunit
 log=$b/kunit.log
 cc=gcc
