@@ -232,6 +232,26 @@ VISIBLE_IF_KUNIT enum rtgate_reason rtgate_decide(enum rtgate_mode mode,
 	}
 }
 
+/*
+ * PCRs 17-19 can be extended from locality 2 and up only. Secure Launch
+ * moves the kernel's TPM driver to locality 2 after its launch; after a
+ * tboot launch, or one seen only in TXT.STS, the driver works at locality
+ * 0, where opening could never measure into those PCRs. Given the boot
+ * reason, can the gate's PCR be extended?
+ */
+VISIBLE_IF_KUNIT bool rtgate_pcr_reachable(enum rtgate_reason reason, u32 pcr)
+{
+	if (pcr <= 15)
+		return true;
+	return reason != RTGATE_REASON_TBOOT && reason != RTGATE_REASON_TXT;
+}
+
+VISIBLE_IF_KUNIT enum rtgate_reason rtgate_boot_reason(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_boot_reason);
+	return rtgate_reason;
+}
+
 VISIBLE_IF_KUNIT const char *rtgate_reason_name(enum rtgate_reason reason)
 {
 	switch (reason) {
@@ -269,6 +289,14 @@ void __init efi_rtgate_boot_init(void)
 
 	pr_info("runtime services %s at boot (reason: %s)\n",
 		closed ? "closed" : "open", rtgate_reason_name(rtgate_reason));
+	/*
+	 * Stay closed: the launch is real, and opening without a measurement
+	 * would break the gate's promise. Say how to get an opening that can
+	 * be measured.
+	 */
+	if (closed && !rtgate_pcr_reachable(rtgate_reason, rtgate_pcr))
+		pr_warn("PCR %u needs TPM locality 2, which the TPM driver does not use after a %s launch: opening will be refused; boot with efi_rtgate_pcr= set to a PCR from 0 to 15 that no other software uses, or efi_rtgate=off\n",
+			rtgate_pcr, rtgate_reason_name(rtgate_reason));
 }
 
 /*
@@ -300,6 +328,13 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 			pr_warn("%s[%d]: runtime services were disabled after a firmware failure: the gate stays closed\n",
 				current->comm, task_pid_nr(current));
 			rc = -ENXIO;
+			goto out;
+		}
+		if (!rtgate_pcr_reachable(rtgate_boot_reason(), rtgate_pcr)) {
+			pr_warn("%s[%d]: PCR %u cannot be extended at the TPM locality the driver uses after a %s launch: the gate stays closed (see efi_rtgate_pcr=)\n",
+				current->comm, task_pid_nr(current), rtgate_pcr,
+				rtgate_reason_name(rtgate_boot_reason()));
+			rc = -EOPNOTSUPP;
 			goto out;
 		}
 		rc = rtgate_measure_open(rtgate_pcr);

@@ -83,6 +83,7 @@ int rtgate_parse_pcr(const char *arg, u32 *pcr);
 int rtgate_parse_write(const char *buf, bool *open);
 enum rtgate_reason rtgate_decide(enum rtgate_mode mode, bool *closed);
 const char *rtgate_reason_name(enum rtgate_reason reason);
+bool rtgate_pcr_reachable(enum rtgate_reason reason, u32 pcr);
 void rtgate_encode_event(u8 *event);
 size_t rtgate_log_header(u8 *buf, const struct tpm_bank_info *banks,
 			 u32 nr_banks);
@@ -112,6 +113,7 @@ int rtgate_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 			  struct tpm_digest *digests);
 void rtgate_ima_measure(void);
 bool rtgate_runtime_usable(void);
+enum rtgate_reason rtgate_boot_reason(void);
 u32 rtgate_slaunch_flags(void);
 bool rtgate_tboot_enabled(void);
 bool rtgate_cpu_has_smx(void);

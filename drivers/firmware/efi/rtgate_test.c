@@ -231,6 +231,48 @@ static void rtgate_test_detect(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, fake_mmio_reads, 0);
 }
 
+struct rtgate_policy_case {
+	enum rtgate_reason reason;
+	u32 pcr;
+	bool reachable;
+};
+
+/*
+ * Per boot reason: the D-RTM PCRs 17-19 need locality 2, which only
+ * Secure Launch gives the TPM driver; PCRs 0-15 work at any locality.
+ * For efi_rtgate=on the TPM decides.
+ */
+static const struct rtgate_policy_case rtgate_policy_cases[] = {
+	{ RTGATE_REASON_SECURE_LAUNCH, 18, true },
+	{ RTGATE_REASON_SECURE_LAUNCH, 17, true },
+	{ RTGATE_REASON_SECURE_LAUNCH, 15, true },
+	{ RTGATE_REASON_TBOOT, 17, false },
+	{ RTGATE_REASON_TBOOT, 18, false },
+	{ RTGATE_REASON_TBOOT, 19, false },
+	{ RTGATE_REASON_TBOOT, 15, true },
+	{ RTGATE_REASON_TBOOT, 0, true },
+	{ RTGATE_REASON_TXT, 18, false },
+	{ RTGATE_REASON_TXT, 14, true },
+	{ RTGATE_REASON_CMDLINE, 18, true },
+	{ RTGATE_REASON_NONE, 18, true },
+};
+
+static void rtgate_policy_desc(const struct rtgate_policy_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, PCR %u",
+		 rtgate_reason_name(c->reason), c->pcr);
+}
+
+KUNIT_ARRAY_PARAM(rtgate_policy, rtgate_policy_cases, rtgate_policy_desc);
+
+static void rtgate_test_policy(struct kunit *test)
+{
+	const struct rtgate_policy_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, rtgate_pcr_reachable(c->reason, c->pcr),
+			c->reachable);
+}
+
 /* ---- Event and log encoding ---- */
 
 static const u8 rtgate_golden_event[] = {
@@ -789,6 +831,40 @@ static void rtgate_test_open_after_wedge(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
 }
 
+static enum rtgate_reason fake_boot_reason(void)
+{
+	const struct rtgate_policy_case *c = kunit_get_current_test()->param_value;
+
+	return c->reason;
+}
+
+/*
+ * Opening with the boot reason and PCR of each policy case: where the PCR
+ * cannot be reached, EOPNOTSUPP before the TPM is touched; elsewhere one
+ * measured opening.
+ */
+static void rtgate_test_open_policy(struct kunit *test)
+{
+	const struct rtgate_policy_case *c = test->param_value;
+	struct rtgate_fake *f = test->priv;
+
+	kunit_activate_static_stub(test, rtgate_boot_reason, fake_boot_reason);
+	rtgate_fake_set_pcr(c->pcr);
+	if (c->reachable) {
+		KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
+		KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
+		KUNIT_EXPECT_EQ(test, f->extends, 1);
+		rtgate_expect_replay(test, c->pcr);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -EOPNOTSUPP);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, f->reads + f->extends, 0);
+	KUNIT_EXPECT_EQ(test, f->ima, 0);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
+}
+
 /* The TPM extended but the answer was lost: logged, replays, stays closed. */
 static void rtgate_test_lost_response(struct kunit *test)
 {
@@ -899,6 +975,7 @@ static struct kunit_case rtgate_param_cases[] = {
 	KUNIT_CASE_PARAM(rtgate_test_parse_pcr, rtgate_pcr_gen_params),
 	KUNIT_CASE_PARAM(rtgate_test_parse_write, rtgate_write_gen_params),
 	KUNIT_CASE_PARAM(rtgate_test_detect, rtgate_detect_gen_params),
+	KUNIT_CASE_PARAM(rtgate_test_policy, rtgate_policy_gen_params),
 	KUNIT_CASE(rtgate_test_event),
 	KUNIT_CASE(rtgate_test_log_header),
 	KUNIT_CASE(rtgate_test_log_entry),
@@ -919,6 +996,7 @@ static struct kunit_case rtgate_sm_cases[] = {
 	KUNIT_CASE(rtgate_test_reopen),
 	KUNIT_CASE(rtgate_test_banks_changed),
 	KUNIT_CASE(rtgate_test_open_after_wedge),
+	KUNIT_CASE_PARAM(rtgate_test_open_policy, rtgate_policy_gen_params),
 	KUNIT_CASE(rtgate_test_lost_response),
 	KUNIT_CASE_PARAM(rtgate_test_open_fails, rtgate_fail_gen_params),
 	KUNIT_CASE(rtgate_test_refusal_hooks),
