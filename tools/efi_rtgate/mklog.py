@@ -6,6 +6,11 @@ The log is what the kernel writes after COUNT openings: a Spec ID Event03
 header listing BANKS, then one EV_EVENT_TAG record per opening. On stdout go
 the PCR values the log replays to, one "alg:hex" line per bank, computed
 here with hashlib. A DEFECT makes the log malformed in one way.
+
+With --drtm FILE, a D-RTM launch's log is written too, as Secure Launch
+exposes it: the same header, then EV_NO_ACTION, one event for PCR 17 and
+K events for the PCR, zero bytes up to the end of a 4 KiB container. The
+printed values then replay the D-RTM events for the PCR first.
 """
 
 import argparse
@@ -47,6 +52,45 @@ DEFECTS = (
     "huge-event",       # EventSize 0xffffffff in the last event
     "trailing",         # three stray bytes after the last event
 )
+
+DRTM_DEFECTS = (
+    "drtm-missing-digest",  # the last PCR event lacks the last bank
+    "drtm-unknown-alg",     # the last PCR event has an sm3_256 digest
+    "drtm-garbage",         # a stray byte in the zero padding
+    "drtm-truncated",       # the last event is cut short, no padding
+    "drtm-no-header",       # the log starts with an event
+)
+DRTM_CONTAINER = 4096
+
+
+def drtm_record(pcr, etype, banks, data, defect=None):
+    digests = [(ALGS[b][0], hashlib.new(b, data).digest()) for b in banks]
+    if defect == "drtm-missing-digest":
+        digests.pop()
+    elif defect == "drtm-unknown-alg":
+        digests[-1] = (0x0012, bytes(32))
+    rec = struct.pack("<III", pcr, etype, len(digests))
+    rec += b"".join(struct.pack("<H", a) + d for a, d in digests)
+    return rec + struct.pack("<I", len(data)) + data
+
+
+def drtm_log(pcr, banks, count, defect):
+    """The log and the data of its events for PCR, in order."""
+    log = b"" if defect == "drtm-no-header" else spec_id_event(banks, None)
+    log += drtm_record(0, EV_NO_ACTION, banks, b"StartupLocality\0\4")
+    log += drtm_record(17, 0x502, banks, b"launch: PCR 17")
+    datas = []
+    for i in range(count):
+        data = b"launch: PCR %d event %d" % (pcr, i)
+        datas.append(data)
+        last = i == count - 1
+        log += drtm_record(pcr, 0x502, banks, data, defect if last else None)
+    if defect == "drtm-truncated":
+        return log[:-3], datas
+    log += bytes(DRTM_CONTAINER - len(log))
+    if defect == "drtm-garbage":
+        log = log[:-100] + b"\1" + log[-99:]
+    return log, datas
 
 
 def spec_id_event(banks, defect):
@@ -113,12 +157,23 @@ def main():
                     help="start value of a bank (default zeros)")
     ap.add_argument("-d", choices=DEFECTS, metavar="DEFECT",
                     help="one of: " + ", ".join(DEFECTS))
+    ap.add_argument("--drtm", metavar="FILE",
+                    help="also write a D-RTM launch log for the PCR")
+    ap.add_argument("-k", type=int, default=2, metavar="K",
+                    help="D-RTM events for the PCR (with --drtm)")
+    ap.add_argument("--drtm-defect", choices=DRTM_DEFECTS, metavar="DEFECT",
+                    help="one of: " + ", ".join(DRTM_DEFECTS))
+    ap.add_argument("--list-drtm-defects", action="store_true",
+                    help="print the D-RTM log DEFECT names and exit")
     ap.add_argument("--list-defects", action="store_true",
                     help="print the DEFECT names and exit")
     ap.add_argument("out", nargs="?")
     args = ap.parse_args()
     if args.list_defects:
         print(*DEFECTS)
+        return 0
+    if args.list_drtm_defects:
+        print(*DRTM_DEFECTS)
         return 0
     if not args.out:
         ap.error("the output file is required")
@@ -146,10 +201,18 @@ def main():
         log += b"\0\0\0"
     with open(args.out, "wb") as f:
         f.write(log)
+    drtm = []
+    if args.drtm:
+        dlog, drtm = drtm_log(args.p, banks, args.k, args.drtm_defect)
+        with open(args.drtm, "wb") as f:
+            f.write(dlog)
 
-    # Nothing logged yet: the verifier checks sha256 only
-    for b in banks if args.n else ["sha256"]:
+    # Nothing logged yet: the verifier checks sha256 only, or the banks of
+    # the D-RTM log
+    for b in banks if args.n or args.drtm else ["sha256"]:
         pcr = start[b]
+        for data in drtm:
+            pcr = hashlib.new(b, pcr + hashlib.new(b, data).digest()).digest()
         for _ in range(args.n):
             pcr = hashlib.new(b, pcr + hashlib.new(b, event).digest()).digest()
         print(f"{b}:{pcr.hex()}")

@@ -11,17 +11,29 @@
  * equal to HASH(event), replays it per bank from the PCR's start value and
  * compares the result with the PCR read from the TPM.
  *
- * Usage: rtgate-verify [-n] [-T TCTI] [-l LOG] [-p PCR] [-s ALG:HEX ...]
+ * Usage: rtgate-verify [-n] [-T TCTI] [-l LOG] [-d DRTMLOG] [-p PCR]
+ *                      [-s ALG:HEX ...]
  *
  *   -T TCTI  tss2 TCTI string (default "device:/dev/tpmrm0")
  *   -l LOG   event log (default: the securityfs file above)
+ *   -d DRTMLOG
+ *            the D-RTM launch's event log (Secure Launch:
+ *            /sys/kernel/security/slaunch/eventlog, TPM 2.0 crypto-agile
+ *            format). Its events for the PCR are replayed first, in log
+ *            order, then the gate's: after a launch, both logs together
+ *            explain the D-RTM PCR. The log may be followed by zero bytes
+ *            up to the end of its container (Secure Launch returns the
+ *            whole container); EV_NO_ACTION events extend nothing.
  *   -p PCR   PCR index (default: that of the events in the log, else 18)
  *   -s ALG:HEX
  *            value of the PCR in bank ALG (sha1, sha256, sha384, sha512)
  *            before the first opening; repeatable. The default is all
- *            zeros for PCRs 0-15. PCRs 16-23 have no such value (the DRTM
- *            PCRs 17-19 hold the launch measurements), so it must be given
- *            for every bank read.
+ *            zeros for PCRs 0-15, and with -d for PCRs 17-22 (a D-RTM
+ *            launch resets them to zero before its first measurement).
+ *            Otherwise PCRs 16-23 have no such value (the D-RTM PCRs hold
+ *            the launch measurements), so it must be given for every bank
+ *            read. With -d it is the value before the D-RTM log's first
+ *            event.
  *   -n, --parse-only
  *            parse and replay the log, print the replayed values and do
  *            not read the TPM
@@ -60,10 +72,14 @@
 
 #define DEFAULT_TCTI		"device:/dev/tpmrm0"
 #define DEFAULT_LOG		"/sys/kernel/security/efi_rtgate/binary_measurements"
+#define DEFAULT_DRTM_LOG	"/sys/kernel/security/slaunch/eventlog"
 #define DEFAULT_PCR		18
 #define MAX_PCR			23
 /* Highest PCR whose value before the first opening is all zeros */
 #define MAX_ZERO_START_PCR	15
+/* PCRs a D-RTM launch resets to zero (TCG PC Client PTP, locality 4) */
+#define MIN_DRTM_PCR		17
+#define MAX_DRTM_PCR		22
 /* About 80000 openings with four banks; anything larger is not our log */
 #define MAX_LOG_SIZE		(16 << 20)
 
@@ -120,6 +136,22 @@ struct rtgate_log {
 	unsigned int pcr;			/* valid if nr_events */
 };
 
+/* One record of the D-RTM log that extends a PCR */
+struct drtm_event {
+	uint32_t pcr;
+	const unsigned char *digest[ARRAY_SIZE(banks)];	/* NULL: not in record */
+};
+
+/* The D-RTM launch's log (-d), parsed; the buffer stays allocated */
+struct drtm_log {
+	const char *path;
+	unsigned char *buf;
+	bool in_log[ARRAY_SIZE(banks)];	/* listed in its header */
+	struct drtm_event *ev;
+	unsigned long nr_events;	/* records that extend a PCR */
+	unsigned long nr_no_action;
+};
+
 /* A bounds-checked reader over a byte buffer */
 struct cursor {
 	const unsigned char *buf;
@@ -164,15 +196,18 @@ log_error(const struct rtgate_log *log, size_t off, const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: %s [-n] [-T TCTI] [-l LOG] [-p PCR] [-s ALG:HEX ...]\n"
+		"Usage: %s [-n] [-T TCTI] [-l LOG] [-d DRTMLOG] [-p PCR] [-s ALG:HEX ...]\n"
 		"Check the EFI runtime gate's event log against the TPM.\n"
 		"\n"
 		"  -T TCTI     tss2 TCTI string (default \"%s\")\n"
 		"  -l LOG      event log (default %s)\n"
+		"  -d DRTMLOG  the D-RTM launch's event log (e.g. %s):\n"
+		"              its events for the PCR are replayed before the gate's\n"
 		"  -p PCR      PCR index (default: that of the events in the log, else %u)\n"
 		"  -s ALG:HEX  value of the PCR in bank ALG (sha1, sha256, sha384, sha512)\n"
-		"              before the first opening; repeatable. Default all zeros for\n"
-		"              PCRs 0-%u; PCRs %u-%u need it for every bank read\n"
+		"              before the first event; repeatable. Default all zeros for\n"
+		"              PCRs 0-%u, and for PCRs %u-%u with -d; other PCRs need it\n"
+		"              for every bank read\n"
 		"  -n, --parse-only\n"
 		"              parse and replay the log, print the values, do not read the TPM\n"
 		"  -h, --help  show this help\n"
@@ -181,8 +216,8 @@ static void usage(FILE *f)
 		"1 opened (PCR equals the replayed log in every bank), 2 log and PCR\n"
 		"disagree, 3 error (options, log or TPM). With -n: 0 no event, 1 events,\n"
 		"3 error.\n",
-		prog, DEFAULT_TCTI, DEFAULT_LOG, DEFAULT_PCR,
-		MAX_ZERO_START_PCR, MAX_ZERO_START_PCR + 1, MAX_PCR);
+		prog, DEFAULT_TCTI, DEFAULT_LOG, DEFAULT_DRTM_LOG, DEFAULT_PCR,
+		MAX_ZERO_START_PCR, MIN_DRTM_PCR, MAX_DRTM_PCR);
 }
 
 static struct bank *bank_by_alg(TPM2_ALG_ID alg)
@@ -500,6 +535,41 @@ truncated_header:
 }
 
 /*
+ * The digests of a TCG_PCR_EVENT2: { AlgorithmId; digest }[count], each
+ * algorithm one the header lists (@listed, by bank), none twice. Returns 0,
+ * -1 for a bad digest (reported), or 1 when the record is truncated.
+ */
+static int take_digests(const struct rtgate_log *log, struct cursor *c,
+			unsigned long nr, uint32_t count, const bool *listed,
+			const unsigned char **digest)
+{
+	struct bank *b;
+	uint32_t i;
+	uint16_t alg;
+	size_t off;
+
+	for (i = 0; i < count; i++) {
+		off = offset(c);
+		if (!take_le16(c, &alg))
+			return 1;
+		b = bank_by_alg(alg);
+		if (!b || !listed[b - banks]) {
+			log_error(log, off, "event %lu: algorithm 0x%04x is not in the header",
+				  nr, alg);
+			return -1;
+		}
+		if (digest[b - banks]) {
+			log_error(log, off, "event %lu: two %s digests", nr, b->name);
+			return -1;
+		}
+		digest[b - banks] = take(c, b->size);
+		if (!digest[b - banks])
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * TCG_PCR_EVENT2 { PCRIndex; EventType; DigestCount;
  * { AlgorithmId; digest }[DigestCount]; EventSize; Event }: it must be the
  * documented event, with one digest per header bank, each HASH(event).
@@ -509,10 +579,11 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 	const unsigned char *digest[ARRAY_SIZE(banks)] = { NULL };
 	uint32_t pcr, type, nr_digests, size, tag, tag_size, i;
 	unsigned long nr = log->nr_events + 1;
+	bool listed[ARRAY_SIZE(banks)];
 	size_t start = offset(c), off;
 	struct cursor ev;
 	struct bank *b;
-	uint16_t alg;
+	int ret;
 
 	if (!take_le32(c, &pcr) || !take_le32(c, &type) ||
 	    !take_le32(c, &nr_digests))
@@ -536,24 +607,13 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 			  nr, nr_digests, log->nr_banks);
 		return -1;
 	}
-	for (i = 0; i < nr_digests; i++) {
-		off = offset(c);
-		if (!take_le16(c, &alg))
-			goto truncated;
-		b = bank_by_alg(alg);
-		if (!b || !b->in_log) {
-			log_error(log, off, "event %lu: algorithm 0x%04x is not in the header",
-				  nr, alg);
-			return -1;
-		}
-		if (digest[b - banks]) {
-			log_error(log, off, "event %lu: two %s digests", nr, b->name);
-			return -1;
-		}
-		digest[b - banks] = take(c, b->size);
-		if (!digest[b - banks])
-			goto truncated;
-	}
+	for (i = 0; i < ARRAY_SIZE(banks); i++)
+		listed[i] = banks[i].in_log;
+	ret = take_digests(log, c, nr, nr_digests, listed, digest);
+	if (ret < 0)
+		return -1;
+	if (ret)
+		goto truncated;
 
 	off = offset(c);
 	if (!take_le32(c, &size))
@@ -636,17 +696,131 @@ static int parse_log(struct rtgate_log *log, const unsigned char *buf,
 }
 
 /*
+ * The D-RTM log has the same header, then TCG_PCR_EVENT2 records of any
+ * type for any D-RTM PCR. Secure Launch returns its whole container, so
+ * the records end where only zero bytes are left.
+ */
+static int parse_drtm_event(struct drtm_log *d, const struct rtgate_log *hdr,
+			    struct cursor *c)
+{
+	const unsigned char *digest[ARRAY_SIZE(banks)] = { NULL };
+	unsigned long nr = d->nr_events + d->nr_no_action + 1;
+	uint32_t pcr, type, nr_digests, size;
+	size_t start = offset(c);
+	struct drtm_event *ev;
+	int ret;
+
+	if (!take_le32(c, &pcr) || !take_le32(c, &type) ||
+	    !take_le32(c, &nr_digests))
+		goto truncated;
+	if (pcr > MAX_PCR) {
+		log_error(hdr, start, "event %lu: bad PCR index %u", nr, pcr);
+		return -1;
+	}
+	if (!nr_digests || nr_digests > hdr->nr_banks) {
+		log_error(hdr, start, "event %lu: %u digests, the header lists %u banks",
+			  nr, nr_digests, hdr->nr_banks);
+		return -1;
+	}
+	ret = take_digests(hdr, c, nr, nr_digests, d->in_log, digest);
+	if (ret < 0)
+		return -1;
+	if (ret)
+		goto truncated;
+	if (!take_le32(c, &size) || !take(c, size))
+		goto truncated;
+
+	if (type == EV_NO_ACTION) {
+		d->nr_no_action++;
+		return 0;
+	}
+	ev = realloc(d->ev, (d->nr_events + 1) * sizeof(*ev));
+	if (!ev) {
+		error("%s: out of memory", d->path);
+		return -1;
+	}
+	d->ev = ev;
+	ev += d->nr_events++;
+	ev->pcr = pcr;
+	memcpy(ev->digest, digest, sizeof(digest));
+	return 0;
+
+truncated:
+	log_error(hdr, offset(c), "event %lu (at offset %zu) is truncated",
+		  nr, start);
+	return -1;
+}
+
+static int parse_drtm_log(struct drtm_log *d)
+{
+	struct rtgate_log hdr = { .path = d->path };
+	bool saved[ARRAY_SIZE(banks)];
+	struct cursor c = { 0 };
+	unsigned int i;
+	int ret;
+
+	d->buf = read_log(d->path, &c.len);
+	if (!d->buf)
+		return -1;
+	c.buf = d->buf;
+	/* parse_header() marks the banks it finds: keep the gate log's marks */
+	for (i = 0; i < ARRAY_SIZE(banks); i++) {
+		saved[i] = banks[i].in_log;
+		banks[i].in_log = false;
+	}
+	ret = parse_header(&hdr, &c);
+	for (i = 0; i < ARRAY_SIZE(banks); i++) {
+		d->in_log[i] = banks[i].in_log;
+		banks[i].in_log = saved[i];
+	}
+	if (ret)
+		return -1;
+	while (c.pos < c.len && !all_zero(c.buf + c.pos, c.len - c.pos))
+		if (parse_drtm_event(d, &hdr, &c))
+			return -1;
+	return 0;
+}
+
+/* With an empty gate log, check the banks the D-RTM log lists. */
+static void use_drtm_banks(struct rtgate_log *log, const struct drtm_log *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(banks); i++)
+		banks[i].in_log = false;
+	log->nr_banks = 0;
+	for (i = 0; i < ARRAY_SIZE(banks); i++) {
+		if (!d->in_log[i])
+			continue;
+		banks[i].in_log = true;
+		log->bank[log->nr_banks++] = &banks[i];
+	}
+}
+
+static unsigned long drtm_events_in(const struct drtm_log *d, unsigned int pcr)
+{
+	unsigned long n, count = 0;
+
+	for (n = 0; n < d->nr_events; n++)
+		count += d->ev[n].pcr == pcr;
+	return count;
+}
+
+/*
  * Set each bank's replay value to the PCR's value before the first opening:
  * -s, else zeros where that is the PCR's value until the next reset.
  */
-static int set_start(const struct rtgate_log *log, unsigned int pcr)
+static int set_start(const struct rtgate_log *log, const struct drtm_log *d,
+		     unsigned int pcr)
 {
+	bool zero = pcr <= MAX_ZERO_START_PCR ||
+		    (d && pcr >= MIN_DRTM_PCR && pcr <= MAX_DRTM_PCR);
 	unsigned int i;
 
 	for (i = 0; i < log->nr_banks; i++) {
 		struct bank *b = log->bank[i];
 
-		if (!b->have_start && pcr > MAX_ZERO_START_PCR) {
+		if (!b->have_start && !zero) {
 			error("PCR %u has no fixed start value: give -s %s:HEX",
 			      pcr, b->name);
 			return -1;
@@ -661,10 +835,13 @@ static int set_start(const struct rtgate_log *log, unsigned int pcr)
 }
 
 /*
- * Every event extended every bank by the same digest (checked by
- * parse_event()), so replaying is PCR = HASH(PCR || digest) once per event.
+ * The D-RTM log's events for the PCR come first: they were extended at
+ * the launch, before the kernel could open the gate. Every gate event
+ * extended every bank by the same digest (checked by parse_event()), so
+ * replaying it is PCR = HASH(PCR || digest) once per event.
  */
-static int replay(const struct rtgate_log *log)
+static int replay(const struct rtgate_log *log, const struct drtm_log *d,
+		  unsigned int pcr)
 {
 	unsigned long n;
 	unsigned int i;
@@ -672,6 +849,20 @@ static int replay(const struct rtgate_log *log)
 	for (i = 0; i < log->nr_banks; i++) {
 		struct bank *b = log->bank[i];
 
+		for (n = 0; d && n < d->nr_events; n++) {
+			const unsigned char *digest = d->ev[n].digest[b - banks];
+
+			if (d->ev[n].pcr != pcr)
+				continue;
+			if (!digest) {
+				error("%s: an event for PCR %u has no %s digest: cannot replay that bank",
+				      d->path, pcr, b->name);
+				return -1;
+			}
+			if (hash(b, b->replay, b->size, digest, b->size,
+				 b->replay))
+				return -1;
+		}
 		for (n = 0; n < log->nr_events; n++)
 			if (hash(b, b->replay, b->size, b->ev_digest, b->size,
 				 b->replay))
@@ -768,7 +959,8 @@ static void print_bank_list(const struct rtgate_log *log, bool match)
 }
 
 /* Print the report on stdout and return the exit status. */
-static int report(const struct rtgate_log *log, unsigned int pcr)
+static int report(const struct rtgate_log *log, const struct drtm_log *d,
+		  unsigned int pcr)
 {
 	const char *what = log->nr_events ? "log" : "start value";
 	unsigned int i, bad = 0;
@@ -786,6 +978,9 @@ static int report(const struct rtgate_log *log, unsigned int pcr)
 		putchar('\n');
 	}
 
+	if (d)
+		printf("D-RTM log: %lu event%s in PCR %u; ", drtm_events_in(d, pcr),
+		       drtm_events_in(d, pcr) == 1 ? "" : "s", pcr);
 	if (log->nr_events)
 		printf("opened %lu time%s since launch; ", log->nr_events,
 		       log->nr_events == 1 ? "" : "s");
@@ -803,9 +998,14 @@ static int report(const struct rtgate_log *log, unsigned int pcr)
 	return log->nr_events ? RTGATE_OPENED : RTGATE_NEVER_OPENED;
 }
 
-static void print_replay(const struct rtgate_log *log, unsigned int pcr)
+static void print_replay(const struct rtgate_log *log,
+			 const struct drtm_log *d, unsigned int pcr)
 {
 	unsigned int i;
+
+	if (d)
+		printf("D-RTM log: %lu event%s in PCR %u\n", drtm_events_in(d, pcr),
+		       drtm_events_in(d, pcr) == 1 ? "" : "s", pcr);
 
 	if (log->nr_events)
 		printf("log: opened %lu time%s, PCR %u\n", log->nr_events,
@@ -825,18 +1025,20 @@ int main(int argc, char *argv[])
 {
 	static const struct option long_opts[] = {
 		{ "parse-only",	no_argument,	NULL, 'n' },
+		{ "drtm-log",	required_argument, NULL, 'd' },
 		{ "help",	no_argument,	NULL, 'h' },
 		{ NULL,		0,		NULL, 0 },
 	};
 	const char *tcti = DEFAULT_TCTI;
 	struct rtgate_log log = { .path = DEFAULT_LOG };
+	struct drtm_log drtm = { 0 }, *d = NULL;
 	unsigned int pcr = DEFAULT_PCR;
 	bool pcr_given = false, parse_only = false;
 	unsigned char *buf;
 	size_t len;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "nT:l:p:s:h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "nT:l:d:p:s:h", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			parse_only = true;
@@ -846,6 +1048,10 @@ int main(int argc, char *argv[])
 			break;
 		case 'l':
 			log.path = optarg;
+			break;
+		case 'd':
+			drtm.path = optarg;
+			d = &drtm;
 			break;
 		case 'p':
 			if (parse_pcr(optarg, &pcr))
@@ -877,23 +1083,35 @@ int main(int argc, char *argv[])
 	free(buf);
 	if (ret)
 		return RTGATE_ERROR;
+	if (d) {
+		ret = parse_drtm_log(d);
+		if (!ret && !len)
+			use_drtm_banks(&log, d);
+		if (ret)
+			goto out;
+	}
 
 	if (log.nr_events) {
 		if (pcr_given && log.pcr != pcr) {
 			error("%s: events are in PCR %u, not PCR %u (-p)",
 			      log.path, log.pcr, pcr);
-			return RTGATE_ERROR;
+			ret = RTGATE_ERROR;
+			goto out;
 		}
 		pcr = log.pcr;
 	}
-	if (set_start(&log, pcr) || replay(&log))
-		return RTGATE_ERROR;
+	ret = RTGATE_ERROR;
+	if (set_start(&log, d, pcr) || replay(&log, d, pcr))
+		goto out;
 
 	if (parse_only) {
-		print_replay(&log, pcr);
-		return log.nr_events ? RTGATE_OPENED : RTGATE_NEVER_OPENED;
+		print_replay(&log, d, pcr);
+		ret = log.nr_events ? RTGATE_OPENED : RTGATE_NEVER_OPENED;
+	} else if (!tpm_read(tcti, &log, pcr)) {
+		ret = report(&log, d, pcr);
 	}
-	if (tpm_read(tcti, &log, pcr))
-		return RTGATE_ERROR;
-	return report(&log, pcr);
+out:
+	free(drtm.ev);
+	free(drtm.buf);
+	return ret == -1 ? RTGATE_ERROR : ret;
 }

@@ -69,7 +69,7 @@ replay() {
 	# shellcheck disable=SC2086
 	"$python" "$mklog" $margs "$tmp/log" >"$tmp/expected" || exit 2
 	if run "$desc" "$want" -n -l "$tmp/log" "$@" &&
-	   sed 1d "$tmp/out" | cmp -s - "$tmp/expected"; then
+	   grep -E "^sha[0-9]+:" "$tmp/out" | cmp -s - "$tmp/expected"; then
 		result ok "$desc"
 	else
 		echo "    expected:" >>"$tmp/err"
@@ -170,6 +170,25 @@ else
 	result fail "truncated at each of $((len2 - 1)) lengths"
 fi
 
+# A D-RTM launch's log (-d): its events for the PCR replay first
+replay "D-RTM log + gate log, PCR 18, zero start" 1 -p 18 -n 2 \
+	--drtm "$tmp/drtm" -- -d "$tmp/drtm"
+replay "D-RTM log + gate log, PCR 18, -s for every bank" 1 -p 18 -n 1 -k 3 \
+	--drtm "$tmp/drtm" -s "$s1" -s "$s256" -s "$s384" -s "$s512" -- \
+	-d "$tmp/drtm" -s "$s1" -s "$s256" -s "$s384" -s "$s512"
+replay "D-RTM log, gate never opened" 0 -p 18 -n 0 -b sha1,sha256 \
+	--drtm "$tmp/drtm" -- -d "$tmp/drtm" -p 18
+replay "D-RTM log without events for the PCR" 1 -p 18 -n 1 -k 0 \
+	--drtm "$tmp/drtm" -- -d "$tmp/drtm"
+"$python" "$mklog" -p 18 -n 1 "$tmp/g18" >/dev/null || exit 2
+expect "gate log alone, PCR 18, without -s" 3 -n -l "$tmp/g18"
+for defect in $("$python" "$mklog" --list-drtm-defects); do
+	"$python" "$mklog" -p 18 -n 1 --drtm "$tmp/bad" --drtm-defect "$defect" \
+		"$tmp/g" >/dev/null || exit 2
+	expect "malformed D-RTM log: $defect" 3 -n -l "$tmp/g" -d "$tmp/bad"
+done
+expect "no such D-RTM log" 3 -n -l "$tmp/g18" -d "$tmp/nonexistent"
+
 # Usage
 expect "-h" 0 -h
 expect "no such log" 3 -n -l "$tmp/nonexistent"
@@ -228,6 +247,23 @@ else
 	tpm2_pcrevent -T "$tcti" 16 "$tmp/event" >/dev/null || exit 2
 	expect "TPM: PCR 16 from -s" 1 -T "$tcti" -l "$tmp/tpm16" -s "$zero256"
 	expect "TPM: PCR 16, wrong -s" 2 -T "$tcti" -l "$tmp/tpm16" -s "$s256"
+	# PCR 16 as the D-RTM PCR: one launch event, then one opening
+	"$python" "$mklog" -p 16 -b sha256 -n 1 -k 1 --drtm "$tmp/d16" \
+		"$tmp/g16" >/dev/null || exit 2
+	printf 'launch: PCR 16 event 0' >"$tmp/launch"
+	tpm2_pcrreset -T "$tcti" 16 >/dev/null &&
+	tpm2_pcrevent -T "$tcti" 16 "$tmp/launch" >/dev/null &&
+	tpm2_pcrevent -T "$tcti" 16 "$tmp/event" >/dev/null || exit 2
+	expect "TPM: D-RTM log + gate log" 1 -T "$tcti" -l "$tmp/g16" \
+		-d "$tmp/d16" -s "$zero256"
+	if grep -qx "D-RTM log: 1 event in PCR 16; opened 1 time since launch; PCR 16 matches log in sha256" \
+	   "$tmp/out"; then
+		result ok "TPM: report line with a D-RTM log"
+	else
+		result fail "TPM: report line with a D-RTM log"
+	fi
+	expect "TPM: gate log without the D-RTM log" 2 -T "$tcti" -l "$tmp/g16" \
+		-s "$zero256"
 	expect "TPM: no such TCTI socket" 3 -T "swtpm:path=$tmp/nonexistent" \
 		-l "$tmp/tpm2"
 fi
