@@ -4,7 +4,7 @@
 REPO      := $(CURDIR)
 BUILD     ?= $(REPO)/build
 BASE      ?= upstream
-BASES     ?= upstream lts
+BASES     ?= upstream lts sl
 DEBUG     ?=
 KSRC      ?=
 SETUP_ONLY ?=
@@ -23,7 +23,7 @@ CHECK_BASES := $(if $(KSRC),$(BASE),$(BASES))
 help:
 	@echo 'Targets:'
 	@echo '  deps          install missing Debian packages (as root) or print the apt command'
-	@echo '  kernel        build build/$$BASE/bzImage (and build/bzImage); BASE=upstream|lts'
+	@echo '  kernel        build build/$$BASE/bzImage (and build/bzImage); BASE=upstream|lts|sl'
 	@echo '  check         KUnit, kselftest and VM scenarios on every base ($(BASES))'
 	@echo '  demo          boot the VM and walk through the story'
 	@echo '  series        git format-patch series with cover letter in build/series/ (BASE=)'
@@ -34,7 +34,7 @@ help:
 	@echo '  distro-check  Debian amd64 config (and +UV) with the gate: options stick, no warnings'
 	@echo '  fresh-check   every target above, set-up only, on an empty BUILD as on a fresh clone'
 	@echo '  clean         remove build/'
-	@echo 'Variables: BASE=upstream|lts  KSRC=/path/to/tree  DEBUG=1  SCENARIOS=a|b  BUILD=dir'
+	@echo 'Variables: BASE=upstream|lts|sl  KSRC=/path/to/tree  DEBUG=1  SCENARIOS=a|b  BUILD=dir'
 	@echo '           SETUP_ONLY=1 (stop after directories and downloads)'
 
 deps:

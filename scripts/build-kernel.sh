@@ -8,6 +8,8 @@ set -eu
 repo=$1 build=$2 base=$3
 shift 3
 frags="$*"
+# Base sl is built with Secure Launch on.
+[ "$base" = sl ] && frags="$frags $repo/configs/slaunch.config"
 j=${JOBS:-$(nproc)}
 flavor=${FLAVOR:-}
 

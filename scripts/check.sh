@@ -47,16 +47,24 @@ tpm12 tpm12 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 rebind tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
+# Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
+sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0'
 if [ -n "${SCENARIOS:-}" ]; then
 	scenarios=$(echo "$scenarios" | grep -E "^(${SCENARIOS}) ")
+	sl_scenarios=$(echo "$sl_scenarios" | grep -E "^(${SCENARIOS}) ")
 	# A misspelt SCENARIOS= must not pass by running nothing.
-	[ -n "$scenarios" ] || {
+	[ -n "$scenarios$sl_scenarios" ] || {
 		echo "check: no scenario matches SCENARIOS=$SCENARIOS" >&2
 		exit 1
 	}
 fi
+all_scenarios=$scenarios
 
 for base in "$@"; do
+	scenarios=$all_scenarios
+	[ "$base" = sl ] && scenarios=$sl_scenarios
+	# SCENARIOS= may leave nothing to run on this base.
+	[ -n "$scenarios" ] || continue
 	b=$build/$base
 	vmdir=$b/vm${FLAVOR:-}
 	mkdir -p "$b" "$vmdir"
@@ -141,6 +149,41 @@ for bank in ("sha1", "sha256", "sha384", "sha512"):
           "" if want == after[bank] else "want %s got %s" % (want, after[bank]))
 ' "$base" > "$ka" ||
 			echo "FAIL $base.open15.known-answer-script exited non-zero" >> "$ka"
+		record_file "$ka"
+	fi
+	# Known answer after an emulated Secure Launch: PCR 18 starts at its
+	# power-on value (all ones), the launch measured the command line, the
+	# gate's opening the documented event.
+	if echo "$scenarios" | grep -q '^slaunch '; then
+		ka=$vmdir/slaunch.known-answer
+		tr -d '\r' < "$vmdir/slaunch.results" | python3 -c '
+import hashlib, struct, sys
+base = sys.argv[1]
+event = struct.pack("<II", 0x8F3B22EE, 15) + b"efi_rtgate:open"
+before, after, cmdline = {}, {}, None
+for line in sys.stdin:
+    f = line.split()
+    if len(f) == 2 and f[0] == "CMDLINE":
+        cmdline = bytes.fromhex(f[1])
+    elif len(f) == 4 and f[0] == "PCR" and f[1] == "18":
+        before[f[2]] = f[3]
+    elif len(f) == 4 and f[0] == "PCR-AFTER-ONE-OPENING":
+        after[f[2]] = f[3]
+for bank in ("sha1", "sha256", "sha384", "sha512"):
+    name = base + ".slaunch.pcr18-launch-then-documented-event-" + bank
+    if cmdline is None or bank not in before or bank not in after:
+        print("FAIL", name, "no command line or PCR values from the guest")
+        continue
+    h = lambda b: hashlib.new(bank, b).digest()
+    launch = h(b"\xff" * hashlib.new(bank).digest_size + h(cmdline))
+    want_before = launch.hex()
+    want = h(launch + h(event)).hex()
+    ok = want_before == before[bank] and want == after[bank]
+    print("PASS" if ok else "FAIL", name,
+          "" if ok else "want %s then %s, got %s then %s" %
+          (want_before, want, before[bank], after[bank]))
+' "$base" > "$ka" ||
+			echo "FAIL $base.slaunch.known-answer-script exited non-zero" >> "$ka"
 		record_file "$ka"
 	fi
 	# KUnit ran at boot in the open15 VM: parse its KTAP.

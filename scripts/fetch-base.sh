@@ -5,8 +5,12 @@
 #             the command line (scripts/apt-private.sh; the machine's apt
 #             configuration is not changed); the chosen package and suite
 #             are printed;
-#   lts:      Debian 12's linux-source-6.12.
-# Usage: fetch-base.sh upstream|lts DIR
+#   lts:      Debian 12's linux-source-6.12;
+#   sl:       upstream plus Secure Launch v16 as posted (SL_MBOX, default
+#             ../shared/secure-launch/secure-launch-v16.mbox beside the
+#             repository), with the harness's rebase and the test-only
+#             emulated launch (tests/slaunch/apply-sl.sh).
+# Usage: fetch-base.sh upstream|lts|sl DIR
 # BASE_CACHE=dir (make fresh-check): hard-link dir/BASE/pristine, unpacked
 # before, instead of downloading it again.
 set -eu
@@ -28,6 +32,20 @@ if [ -n "$cache" ] && [ -f "$cache/Makefile" ]; then
 fi
 
 case $base in
+sl)
+	repo=$(cd "$(dirname "$0")/.." && pwd)
+	mbox=${SL_MBOX:-$repo/../shared/secure-launch/secure-launch-v16.mbox}
+	[ -f "$mbox" ] || mbox=/work/shared/secure-launch/secure-launch-v16.mbox
+	[ -f "$mbox" ] || die "no Secure Launch v16 mbox (set SL_MBOX=)"
+	up=$(dirname "$dir")/upstream
+	"$0" upstream "$up"
+	rm -rf "$dir/pristine.tmp"
+	# Hard links to the upstream base: patch replaces each file it changes.
+	cp -al "$up/pristine" "$dir/pristine.tmp"
+	"$repo/tests/slaunch/apply-sl.sh" "$dir/pristine.tmp" "$mbox"
+	mv "$dir/pristine.tmp" "$dir/pristine"
+	exit 0
+	;;
 upstream)
 	opts=$("$(dirname "$0")/apt-private.sh" "$dir/dl/apt" deb sid experimental) ||
 		die "apt-get update (sid, experimental) failed"
@@ -50,7 +68,7 @@ lts)
 	fi
 	;;
 *)
-	die "unknown base '$base' (upstream or lts)"
+	die "unknown base '$base' (upstream, lts or sl)"
 	;;
 esac
 

@@ -10,7 +10,7 @@
 # Usage: fresh-check.sh REPO BUILD     Ends "N passed, N failed".
 set -u
 repo=$1 build=$2
-bases="upstream lts"
+bases="upstream lts sl"
 # Targets with no set-up of their own: run as they are, exit status only.
 plain="help deps clean"
 # This check itself.

@@ -35,7 +35,8 @@ done
 
 # swtpm serves a vTPM proxy chip inside the guest (scenario vtpm).
 copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr /usr/bin/swtpm
-for t in tpm2_pcrread tpm2_pcrextend tpm2_eventlog tpm2_getcap tpm2_pcrevent; do
+for t in tpm2_pcrread tpm2_pcrextend tpm2_eventlog tpm2_getcap tpm2_pcrevent \
+	tpm2_createek tpm2_createak tpm2_quote tpm2_checkquote tpm2_flushcontext; do
 	ln -s tpm2 "$root/usr/bin/$t"
 done
 # tpm2-tss loads its TCTI modules with dlopen().

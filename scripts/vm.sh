@@ -2,7 +2,9 @@
 # Boot the test kernel once in QEMU (q35, OVMF, optional swtpm) and collect
 # the serial console (ttyS0) and the guest's results channel (ttyS1).
 # Usage: vm.sh KERNEL INITRD OUTDIR NAME TPM "KERNEL ARGS"
-#   TPM: tpm2 (swtpm TPM 2.0, tpm-crb), tpm12 (swtpm TPM 1.2, tpm-tis), none
+#   TPM: tpm2 (swtpm TPM 2.0, tpm-crb), tpm2tis (swtpm TPM 2.0, tpm-tis:
+#   localities 0-4, as the emulated Secure Launch needs), tpm12 (swtpm
+#   TPM 1.2, tpm-tis), none
 # Writes OUTDIR/NAME.console, OUTDIR/NAME.results, OUTDIR/NAME.swtpm.log.
 set -eu
 kernel=$1 initrd=$2 out=$3 name=$4 tpm=$5 args=$6
@@ -31,13 +33,15 @@ trap cleanup EXIT INT TERM
 cp "$ovmf_vars" "$tmp/vars.fd"
 tpmargs=
 case $tpm in
-tpm2|tpm12)
+tpm2|tpm2tis|tpm12)
 	command -v swtpm >/dev/null || die "swtpm missing"
 	mkdir -p "$tmp/state"
 	v=--tpm2
 	dev=tpm-crb
 	if [ "$tpm" = tpm12 ]; then
 		v=
+		dev=tpm-tis
+	elif [ "$tpm" = tpm2tis ]; then
 		dev=tpm-tis
 	fi
 	# shellcheck disable=SC2086
