@@ -1,7 +1,10 @@
 #!/bin/sh
 # Bisectability: build the kernel after each patch of the series with
-# CONFIG_EFI_RTGATE=y (with KUnit), =y without KUnit, and =n. Patches that
-# touch no code, Kconfig or Makefile are checked for applying only.
+# CONFIG_EFI_RTGATE=y (with KUnit), =y without KUnit, and =n. A patch
+# that touches no file of the gate (rtgate, efi_rtgate, Kconfig.rtgate)
+# is built with the first configuration only: the others would build the
+# same code. Patches that touch no kernel code, Kconfig or Makefile
+# (documentation, tools/) are checked for applying only.
 # Usage: series-check.sh REPO BUILD BASE
 # SETUP_ONLY=1 stops after the set-up (directories, kernel base).
 set -eu
@@ -23,13 +26,15 @@ export CCACHE_BASEDIR
 fails=0
 for c in $(git -C "$git" rev-list --reverse base..rtgate); do
 	subj=$(git -C "$git" log -1 --format=%s "$c")
-	if ! git -C "$git" diff --name-only "$c^" "$c" |
-	     grep -qE '\.(c|h)$|Kconfig|Makefile'; then
-		echo "series-check: ok   (no code) $subj"
+	changed=$(git -C "$git" diff --name-only "$c^" "$c" | grep -v '^tools/' || true)
+	if ! echo "$changed" | grep -qE '\.(c|h)$|Kconfig|Makefile'; then
+		echo "series-check: ok   (no kernel code) $subj"
 		continue
 	fi
+	gates=y
+	echo "$changed" | grep -qE 'rtgate' && gates="y nokunit n"
 	git -C "$git" checkout -q -f "$c"
-	for gate in y nokunit n; do
+	for gate in $gates; do
 		obj=$b/series-check-$gate
 		frags=$repo/configs/rtgate.config
 		[ $gate = n ] && frags="$frags $off"
