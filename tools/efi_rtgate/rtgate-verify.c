@@ -442,7 +442,7 @@ static int hash(const struct bank *b, const void *a, size_t alen,
  * TCG_PCR_EVENT { PCRIndex = 0; EventType = EV_NO_ACTION; digest[20] = 0;
  * EventSize; TCG_EfiSpecIdEvent }, which lists the banks every event carries.
  */
-static int parse_header(struct rtgate_log *log, struct cursor *c)
+static int parse_header(struct rtgate_log *log, struct cursor *c, bool *listed)
 {
 	uint32_t pcr, type, size, nr_algs, i;
 	uint8_t minor, major, errata, uintn_size, vendor_size;
@@ -509,11 +509,11 @@ static int parse_header(struct rtgate_log *log, struct cursor *c)
 				  b->name, digest_size, b->size);
 			return -1;
 		}
-		if (b->in_log) {
+		if (listed[b - banks]) {
 			log_error(log, off, "%s listed twice", b->name);
 			return -1;
 		}
-		b->in_log = true;
+		listed[b - banks] = true;
 		log->bank[log->nr_banks++] = b;
 	}
 	if (!take_u8(&ev, &vendor_size) || !take(&ev, vendor_size))
@@ -671,6 +671,7 @@ static int parse_log(struct rtgate_log *log, const unsigned char *buf,
 		     size_t len)
 {
 	struct cursor c = { .buf = buf, .len = len };
+	bool listed[ARRAY_SIZE(banks)] = { false };
 	unsigned int i;
 
 	if (!len) {
@@ -680,8 +681,10 @@ static int parse_log(struct rtgate_log *log, const unsigned char *buf,
 		log->bank[log->nr_banks++] = b;
 		return 0;
 	}
-	if (parse_header(log, &c))
+	if (parse_header(log, &c, listed))
 		return -1;
+	for (i = 0; i < ARRAY_SIZE(banks); i++)
+		banks[i].in_log = listed[i];
 	for (i = 0; i < log->nr_banks; i++) {
 		struct bank *b = log->bank[i];
 
@@ -754,26 +757,13 @@ truncated:
 static int parse_drtm_log(struct drtm_log *d)
 {
 	struct rtgate_log hdr = { .path = d->path };
-	bool saved[ARRAY_SIZE(banks)];
 	struct cursor c = { 0 };
-	unsigned int i;
-	int ret;
 
 	d->buf = read_log(d->path, &c.len);
 	if (!d->buf)
 		return -1;
 	c.buf = d->buf;
-	/* parse_header() marks the banks it finds: keep the gate log's marks */
-	for (i = 0; i < ARRAY_SIZE(banks); i++) {
-		saved[i] = banks[i].in_log;
-		banks[i].in_log = false;
-	}
-	ret = parse_header(&hdr, &c);
-	for (i = 0; i < ARRAY_SIZE(banks); i++) {
-		d->in_log[i] = banks[i].in_log;
-		banks[i].in_log = saved[i];
-	}
-	if (ret)
+	if (parse_header(&hdr, &c, d->in_log))
 		return -1;
 	while (c.pos < c.len && !all_zero(c.buf + c.pos, c.len - c.pos))
 		if (parse_drtm_event(d, &hdr, &c))
@@ -797,13 +787,15 @@ static void use_drtm_banks(struct rtgate_log *log, const struct drtm_log *d)
 	}
 }
 
-static unsigned long drtm_events_in(const struct drtm_log *d, unsigned int pcr)
+static void print_drtm_count(const struct drtm_log *d, unsigned int pcr,
+			     const char *end)
 {
 	unsigned long n, count = 0;
 
 	for (n = 0; n < d->nr_events; n++)
 		count += d->ev[n].pcr == pcr;
-	return count;
+	printf("D-RTM log: %lu event%s in PCR %u%s", count,
+	       count == 1 ? "" : "s", pcr, end);
 }
 
 /*
@@ -979,8 +971,7 @@ static int report(const struct rtgate_log *log, const struct drtm_log *d,
 	}
 
 	if (d)
-		printf("D-RTM log: %lu event%s in PCR %u; ", drtm_events_in(d, pcr),
-		       drtm_events_in(d, pcr) == 1 ? "" : "s", pcr);
+		print_drtm_count(d, pcr, "; ");
 	if (log->nr_events)
 		printf("opened %lu time%s since launch; ", log->nr_events,
 		       log->nr_events == 1 ? "" : "s");
@@ -1004,8 +995,7 @@ static void print_replay(const struct rtgate_log *log,
 	unsigned int i;
 
 	if (d)
-		printf("D-RTM log: %lu event%s in PCR %u\n", drtm_events_in(d, pcr),
-		       drtm_events_in(d, pcr) == 1 ? "" : "s", pcr);
+		print_drtm_count(d, pcr, "\n");
 
 	if (log->nr_events)
 		printf("log: opened %lu time%s, PCR %u\n", log->nr_events,
