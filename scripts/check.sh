@@ -49,22 +49,96 @@ tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
 # Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
 sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0'
+# The firmware execution trace (bases upstream and lts): three VMs.
+want_fwtrace=1
 if [ -n "${SCENARIOS:-}" ]; then
 	scenarios=$(echo "$scenarios" | grep -E "^(${SCENARIOS}) ")
 	sl_scenarios=$(echo "$sl_scenarios" | grep -E "^(${SCENARIOS}) ")
+	echo fwtrace | grep -qE "^(${SCENARIOS})$" || want_fwtrace=
 	# A misspelt SCENARIOS= must not pass by running nothing.
-	[ -n "$scenarios$sl_scenarios" ] || {
+	[ -n "$scenarios$sl_scenarios$want_fwtrace" ] || {
 		echo "check: no scenario matches SCENARIOS=$SCENARIOS" >&2
 		exit 1
 	}
 fi
+# count_vm BASE VMDIR NAME: record the outcome of one VM from its results
+# file (RESULT, KSFT and DONE lines).
+count_vm() {
+	base=$1 vmdir=$2 name=$3
+	res=$vmdir/$name.results
+	if ! grep -q '^DONE' "$res" 2>/dev/null; then
+		record FAIL "$base.$name.vm-completed see $vmdir/$name.console"
+	fi
+	tr -d '\r' < "$res" > "$res.txt" 2>/dev/null
+	res=$res.txt
+	grep '^RESULT ' "$res" 2>/dev/null | while read -r _ st rest; do
+		printf '%s %s\n' "$st" "$base.$rest"
+	done > "$vmdir/$name.counted"
+	# kselftest TAP: ok / not ok / # SKIP per test
+	grep '^KSFT ' "$res" 2>/dev/null | sed 's/^KSFT [^ ]* //' |
+		awk -v p="$base.$name.ksft." '
+		/^ok [0-9]+ .*# SKIP/ { sub(/^ok [0-9]+ /, ""); print "SKIP " p $0; next }
+		/^ok [0-9]+ / { sub(/^ok [0-9]+ /, ""); print "PASS " p $0; next }
+		/^not ok [0-9]+ / { sub(/^not ok [0-9]+ /, ""); print "FAIL " p $0; next }
+		/^ksft exit [1-9]/ { print "FAIL " p "exit-status " $3 }' >> "$vmdir/$name.counted"
+	if grep -q '^KSFT ' "$res" 2>/dev/null &&
+	   ! grep -qE '^KSFT [^ ]+ (ok|not ok) ' "$res"; then
+		echo "FAIL $base.$name.ksft.ran-no-test" >> "$vmdir/$name.counted"
+	fi
+	record_file "$vmdir/$name.counted"
+}
+
+# fwtrace BASE BDIR VMDIR: QEMU's execution trace of the firmware's runtime
+# code in a boot closed by the gate and one with efi_rtgate=off.
+fwtrace() {
+	base=$1 b=$2 vmdir=$3
+	obj=$b/obj${FLAVOR:-}
+	echo "== $base: VM memmap (the runtime code ranges to trace)"
+	"$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" "$vmdir" \
+		memmap none "rtgate_test=memmap efi_rtgate=on efi=debug nokaslr kunit.enable=0"
+	count_vm "$base" "$vmdir" memmap
+	if ! ranges=$(python3 "$repo/scripts/fwtrace.py" ranges \
+			"$vmdir/memmap.console" "$obj/System.map" 2>"$vmdir/fwtrace.err"); then
+		record FAIL "$base.fwtrace.ranges $(cat "$vmdir/fwtrace.err")"
+		return
+	fi
+	if ! filter=$(python3 "$repo/scripts/fwtrace.py" filter "$obj/System.map" \
+			2>"$vmdir/fwtrace.err"); then
+		record FAIL "$base.fwtrace.filter $(cat "$vmdir/fwtrace.err")"
+		return
+	fi
+	echo "== $base: VMs trace_closed, trace_off under an execution trace of $ranges"
+	for t in "trace_closed efi_rtgate=on efi_rtgate_pcr=15" "trace_off efi_rtgate=off"; do
+		# shellcheck disable=SC2086 # $t: name and arguments
+		set -- $t
+		n=$1
+		shift
+		EXEC_TRACE=$ranges EXEC_TRACE_FILTER=$filter "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" \
+			"$b/initramfs.cpio.gz" "$vmdir" "$n" tpm2 \
+			"rtgate_test=$n $* efi=debug nokaslr kunit.enable=0" &
+	done
+	wait
+	count_vm "$base" "$vmdir" trace_closed
+	count_vm "$base" "$vmdir" trace_off
+	python3 "$repo/scripts/fwtrace.py" judge "$base.fwtrace" \
+		"$vmdir/memmap.console" "$obj/System.map" \
+		"$vmdir/trace_closed.console" "$vmdir/trace_closed.exec" \
+		"$vmdir/trace_off.console" "$vmdir/trace_off.exec" \
+		> "$vmdir/fwtrace.counted" 2>"$vmdir/fwtrace.err" ||
+		echo "FAIL $base.fwtrace.judge $(tail -n 1 "$vmdir/fwtrace.err")" >> "$vmdir/fwtrace.counted"
+	cat "$vmdir/fwtrace.err"
+	record_file "$vmdir/fwtrace.counted"
+}
+
 all_scenarios=$scenarios
 
 for base in "$@"; do
 	scenarios=$all_scenarios
 	[ "$base" = sl ] && scenarios=$sl_scenarios
+	run_fwtrace=$want_fwtrace
+	[ "$base" = sl ] && run_fwtrace=
 	# SCENARIOS= may leave nothing to run on this base.
-	[ -n "$scenarios" ] || continue
+	[ -n "$scenarios$run_fwtrace" ] || continue
 	b=$build/$base
 	vmdir=$b/vm${FLAVOR:-}
 	mkdir -p "$b" "$vmdir"
@@ -90,6 +164,7 @@ for base in "$@"; do
 	# outcome is judged below from its results file (DONE and RESULT lines).
 	for lane in a b; do
 		echo "$scenarios" | while read -r name tpm args; do
+			[ -n "$name" ] || continue
 			case $lane in
 			a) [ "$name" = open15 ] || continue ;;
 			b) [ "$name" != open15 ] || continue ;;
@@ -101,27 +176,7 @@ for base in "$@"; do
 	done
 	wait
 	for name in $(echo "$scenarios" | cut -d' ' -f1); do
-		res=$vmdir/$name.results
-		if ! grep -q '^DONE' "$res" 2>/dev/null; then
-			record FAIL "$base.$name.vm-completed see $vmdir/$name.console"
-		fi
-		tr -d '\r' < "$res" > "$res.txt" 2>/dev/null
-		res=$res.txt
-		grep '^RESULT ' "$res" 2>/dev/null | while read -r _ st rest; do
-			printf '%s %s\n' "$st" "$base.$rest"
-		done > "$vmdir/$name.counted"
-		# kselftest TAP: ok / not ok / # SKIP per test
-		grep '^KSFT ' "$res" 2>/dev/null | sed 's/^KSFT [^ ]* //' |
-			awk -v p="$base.$name.ksft." '
-			/^ok [0-9]+ .*# SKIP/ { sub(/^ok [0-9]+ /, ""); print "SKIP " p $0; next }
-			/^ok [0-9]+ / { sub(/^ok [0-9]+ /, ""); print "PASS " p $0; next }
-			/^not ok [0-9]+ / { sub(/^not ok [0-9]+ /, ""); print "FAIL " p $0; next }
-			/^ksft exit [1-9]/ { print "FAIL " p "exit-status " $3 }' >> "$vmdir/$name.counted"
-		if grep -q '^KSFT ' "$res" 2>/dev/null &&
-		   ! grep -qE '^KSFT [^ ]+ (ok|not ok) ' "$res"; then
-			echo "FAIL $base.$name.ksft.ran-no-test" >> "$vmdir/$name.counted"
-		fi
-		record_file "$vmdir/$name.counted"
+		count_vm "$base" "$vmdir" "$name"
 	done
 	# Known answers: the PCR after one opening, recomputed here from the
 	# documented event; after the emulated Secure Launch, PCR 18 before
@@ -168,6 +223,7 @@ for base in "$@"; do
 			echo "FAIL $base.kunit.parse-exit-status $parse_rc see $ktap" >> "$vmdir/kunit.counted"
 		record_file "$vmdir/kunit.counted"
 	fi
+	[ -z "$run_fwtrace" ] || fwtrace "$base" "$b" "$vmdir"
 done
 if [ -n "${SETUP_ONLY:-}" ]; then
 	[ "$failed" -eq 0 ] || exit 1

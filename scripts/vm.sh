@@ -5,7 +5,8 @@
 #   TPM: tpm2 (swtpm TPM 2.0, tpm-crb), tpm2tis (swtpm TPM 2.0, tpm-tis:
 #   localities 0-4, as the emulated Secure Launch needs), tpm12 (swtpm
 #   TPM 1.2, tpm-tis), none
-# Writes OUTDIR/NAME.console, OUTDIR/NAME.results, OUTDIR/NAME.swtpm.log.
+# Writes OUTDIR/NAME.console, OUTDIR/NAME.results, OUTDIR/NAME.swtpm.log
+# (and OUTDIR/NAME.exec with EXEC_TRACE, below).
 set -eu
 kernel=$1 initrd=$2 out=$3 name=$4 tpm=$5 args=$6
 ovmf_code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
@@ -95,8 +96,23 @@ if [ -n "${KVM:-}" ]; then
 	accel=kvm
 	cpu=host
 fi
+# EXEC_TRACE=RANGES: log the translation blocks TCG enters whose start
+# address is in RANGES (QEMU -dfilter syntax): each one entered from the
+# execution loop or through an indirect jump. Blocks chained to by a direct
+# jump (same guest page only) are not logged; EXEC_TRACE_NOCHAIN=1 logs
+# every execution, at about five times the run time. The log goes through
+# EXEC_TRACE_FILTER (a command reading it on its standard input; default
+# cat) to OUTDIR/NAME.exec.
+trace= tracer=
+if [ -n "${EXEC_TRACE:-}" ]; then
+	[ -z "${KVM:-}" ] || die "EXEC_TRACE needs TCG"
+	mkfifo "$tmp/exec"
+	sh -c "${EXEC_TRACE_FILTER:-cat}" < "$tmp/exec" > "$out/$name.exec" &
+	tracer=$!
+	trace="-d exec${EXEC_TRACE_NOCHAIN:+,nochain} -dfilter $EXEC_TRACE -D $tmp/exec"
+fi
 # shellcheck disable=SC2086
-timeout "$timeout" qemu-system-x86_64 -machine q35 -accel $accel -m 512 -smp 2 \
+timeout "$timeout" qemu-system-x86_64 $trace -machine q35 -accel $accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
 	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
 	-drive if=pflash,format=raw,unit=1,file="$tmp/vars.fd" \
@@ -105,3 +121,6 @@ timeout "$timeout" qemu-system-x86_64 -machine q35 -accel $accel -m 512 -smp 2 \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 rdinit=/init panic=-1 $args" </dev/null ||
 	echo "vm: qemu exited with status $? (timeout ${timeout}s)" >>"$out/$name.results"
+if [ -n "$tracer" ] && ! wait "$tracer"; then
+	echo "vm: the execution trace filter failed" >>"$out/$name.results"
+fi

@@ -470,6 +470,30 @@ slaunch)
 	expect close OK write_knob 0
 	ksft EFI_RTGATE_EXPECT_OPEN=ok
 	;;
+memmap)
+	# efi=debug: the console holds the EFI memory map, from which the
+	# host takes the runtime code ranges to trace (scripts/fwtrace.py).
+	expect closed-at-boot 0 state
+	;;
+trace_closed)
+	# Under QEMU's execution trace of the firmware's runtime code: closed
+	# at boot, then opened; reads after opening must run firmware.
+	expect closed-at-boot 0 state
+	check physical-mode-message dmesg_has "SetVirtualAddressMap() not called"
+	mount_vars
+	expect closed-no-variables 0 nvars
+	expect open OK write_knob 1
+	remount_vars
+	check efivarfs-lists-after-opening test "$(nvars)" -gt 0
+	expect variable-readable-after-opening OK read_first_var
+	check efibootmgr-lists-boot0000 sh -c 'efibootmgr | grep -q Boot0000'
+	;;
+trace_off)
+	# The same under efi_rtgate=off: firmware runs from boot, in virtual
+	# mode after SetVirtualAddressMap().
+	open_at_boot cmdline
+	check no-physical-mode-message sh -c '! dmesg | grep -q "SetVirtualAddressMap() not called"'
+	;;
 off)
 	# efi_rtgate=off: runtime services work from boot.
 	open_at_boot cmdline
