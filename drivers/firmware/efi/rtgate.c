@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/suspend.h>
+#include <linux/syscore_ops.h>
 #include <linux/sysfs.h>
 #include <linux/tboot.h>
 #include <asm/efi.h>
@@ -45,8 +46,12 @@ static_assert(RTGATE_SL_TXT == (SL_FLAG_ACTIVE | SL_FLAG_ARCH_TXT));
  */
 bool efi_rtgate_closed_state __read_mostly;
 
-static enum rtgate_mode rtgate_mode __ro_after_init = RTGATE_MODE_AUTO;
-static enum rtgate_reason rtgate_reason __ro_after_init = RTGATE_REASON_NONE;
+/*
+ * Taken at boot; after resume from hibernation the decision is taken
+ * again, under rtgate_mutex, and may change the reason.
+ */
+static enum rtgate_mode rtgate_mode __read_mostly = RTGATE_MODE_AUTO;
+static enum rtgate_reason rtgate_reason __read_mostly = RTGATE_REASON_NONE;
 /* Written by efi_rtgate_pcr= and, in KUnit tests, under rtgate_mutex. */
 static u32 rtgate_pcr __read_mostly = CONFIG_EFI_RTGATE_PCR;
 
@@ -61,6 +66,13 @@ static bool rtgate_ready __ro_after_init;
  * Protected by rtgate_mutex once the boot decision is taken.
  */
 static bool rtgate_armed;
+/*
+ * Set from a sleep transition's PREPARE notification to its POST one:
+ * opening is refused meanwhile. Protected by rtgate_mutex.
+ */
+static bool rtgate_sleeping;
+/* Set when the platform's sleep closed the gate (rtgate_syscore_suspend()). */
+static bool rtgate_closed_by_sleep;
 
 static const char * const rtgate_service_names[] = {
 	[EFI_NONE]			= "firmware call",
@@ -324,6 +336,12 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 		return -EINTR;
 
 	if (open && efi_rtgate_closed()) {
+		if (rtgate_sleeping) {
+			pr_warn("%s[%d]: the system is entering or leaving a sleep state: the gate stays closed\n",
+				current->comm, task_pid_nr(current));
+			rc = -EBUSY;
+			goto out;
+		}
 		if (!rtgate_runtime_usable()) {
 			pr_warn("%s[%d]: runtime services were disabled after a firmware failure: the gate stays closed\n",
 				current->comm, task_pid_nr(current));
@@ -366,6 +384,10 @@ void rtgate_state_swap(struct rtgate_state *state)
 	rtgate_log_swap(&state->log);
 	swap(rtgate_pcr, state->pcr);
 	swap(rtgate_armed, state->armed);
+	swap(rtgate_sleeping, state->sleeping);
+	swap(rtgate_closed_by_sleep, state->closed_by_sleep);
+	swap(rtgate_mode, state->mode);
+	swap(rtgate_reason, state->reason);
 	mutex_unlock(&rtgate_mutex);
 }
 #endif
@@ -409,6 +431,7 @@ static ssize_t runtime_enable_show(struct kobject *kobj,
  * * -EPERM	- the writer lacks CAP_SYS_ADMIN in the initial user namespace
  * * -EINVAL	- @buf is not one of the values above
  * * -EOPNOTSUPP - mixed-mode firmware: the boot state cannot change
+ * * -EBUSY	- the system is entering or leaving a sleep state
  * * -ENXIO	- runtime services were disabled after a firmware failure
  * * -ENODEV	- no usable TPM (none, a virtual one, one in field upgrade
  *		  mode, or one with a PCR bank the kernel cannot hash)
@@ -465,34 +488,96 @@ static const struct attribute_group rtgate_attr_group = {
 };
 
 /*
- * The PCR does not survive hibernation, and PCRs 16-23 do not survive
- * suspend to RAM either, while the gate would stay open: close it first,
- * so that the next opening is measured again. Only where the gate was
- * closed at boot or opened with a measurement; on mixed-mode firmware the
- * state never changes after boot.
+ * Sleep states. The TPM resets every PCR across hibernation, and PCRs
+ * 16-23 across suspend to RAM, while the kernel's memory, the gate's state
+ * included, survives. Where the gate matters (closed at boot, or opened
+ * with a measurement since), it must not come back open with a PCR that no
+ * longer records the opening:
+ *
+ * - From each PREPARE notification to the matching POST one, opening is
+ *   refused with -EBUSY, so that no opening can slip in after the gate was
+ *   closed for the transition or before the resumed system is settled.
+ * - Hibernation closes the gate at PM_HIBERNATION_PREPARE, before the image
+ *   is taken.
+ * - Suspend closes it, when the PCR is 16 or higher, from the syscore
+ *   suspend callback: suspend to RAM and standby reach it, suspend to idle
+ *   does not, and the TPM keeps its PCRs in suspend to idle.
+ * - After resume from hibernation the boot decision is taken again: the
+ *   kernel that restored the image may have been started by a launch that
+ *   the kernel that took it was not. It can close the gate, never open it.
  */
-static int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
-			    void *data)
+VISIBLE_IF_KUNIT int rtgate_pm_notify(struct notifier_block *nb,
+				      unsigned long action, void *data)
 {
-	if (action != PM_HIBERNATION_PREPARE &&
-	    !(action == PM_SUSPEND_PREPARE && rtgate_pcr > 15))
-		return NOTIFY_DONE;
+	bool closed;
+
+	/* On mixed-mode firmware the state never changes after boot. */
 	if (efi_is_mixed())
 		return NOTIFY_DONE;
 
 	mutex_lock(&rtgate_mutex);
-	if (rtgate_armed && !efi_rtgate_closed()) {
-		efi_rtgate_switch(true);
-		pr_info("runtime services closed for %s\n",
-			action == PM_HIBERNATION_PREPARE ? "hibernation" :
-			"suspend");
+	switch (action) {
+	case PM_HIBERNATION_PREPARE:
+		if (rtgate_armed && !efi_rtgate_closed()) {
+			efi_rtgate_switch(true);
+			pr_info("runtime services closed for hibernation\n");
+		}
+		fallthrough;
+	case PM_SUSPEND_PREPARE:
+	case PM_RESTORE_PREPARE:
+		rtgate_sleeping = true;
+		break;
+	case PM_POST_HIBERNATION:
+		rtgate_sleeping = false;
+		rtgate_reason = rtgate_decide(rtgate_mode, &closed);
+		if (closed && !efi_rtgate_closed()) {
+			efi_rtgate_switch(true);
+			pr_info("runtime services closed after hibernation (reason: %s)\n",
+				rtgate_reason_name(rtgate_reason));
+		}
+		rtgate_armed |= closed;
+		break;
+	case PM_POST_SUSPEND:
+	case PM_POST_RESTORE:
+		rtgate_sleeping = false;
+		if (rtgate_closed_by_sleep) {
+			rtgate_closed_by_sleep = false;
+			pr_info("runtime services closed for suspend\n");
+		}
+		break;
 	}
 	mutex_unlock(&rtgate_mutex);
 	return NOTIFY_DONE;
 }
 
+/*
+ * Suspend to RAM, standby and hibernation only. Runs on the last online
+ * CPU with interrupts off and tasks frozen, after the PREPARE notification
+ * (so no opening can follow); no runtime service call is in firmware
+ * then, as those run with preemption disabled and the other CPUs went
+ * offline through stop_machine(). The flag can therefore be written
+ * without the runtime lock, which must not be taken here.
+ */
+VISIBLE_IF_KUNIT int rtgate_syscore_suspend(void *data)
+{
+	if (!efi_is_mixed() && READ_ONCE(rtgate_pcr) > 15 &&
+	    READ_ONCE(rtgate_armed) && !efi_rtgate_closed()) {
+		WRITE_ONCE(efi_rtgate_closed_state, true);
+		WRITE_ONCE(rtgate_closed_by_sleep, true);
+	}
+	return 0;
+}
+
 static struct notifier_block rtgate_pm_nb = {
 	.notifier_call = rtgate_pm_notify,
+};
+
+static const struct syscore_ops rtgate_syscore_ops = {
+	.suspend = rtgate_syscore_suspend,
+};
+
+static struct syscore rtgate_syscore = {
+	.ops = &rtgate_syscore_ops,
 };
 
 static int __init efi_rtgate_init(void)
@@ -513,6 +598,7 @@ static int __init efi_rtgate_init(void)
 	}
 
 	register_pm_notifier(&rtgate_pm_nb);
+	register_syscore(&rtgate_syscore);
 	return 0;
 }
 late_initcall(efi_rtgate_init);

@@ -8,6 +8,7 @@
 
 #include <linux/bits.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/tpm.h>
 #include <linux/types.h>
 
@@ -92,6 +93,9 @@ size_t rtgate_log_entry(u8 *buf, u32 pcr, const struct tpm_digest *digests,
 			const u8 *event, u32 event_len);
 int rtgate_check_banks(const struct tpm_bank_info *banks, u32 nr_banks);
 int rtgate_set_open(bool open);
+int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
+		     void *data);
+int rtgate_syscore_suspend(void *data);
 u8 *rtgate_log_dup(size_t *len);
 
 /* Test-only: exchange the gate's state with a test's own */
@@ -99,6 +103,10 @@ struct rtgate_state {
 	struct rtgate_log log;
 	u32 pcr;
 	bool armed;
+	bool sleeping;
+	bool closed_by_sleep;
+	enum rtgate_mode mode;
+	enum rtgate_reason reason;
 };
 
 void rtgate_state_swap(struct rtgate_state *state);

@@ -14,6 +14,7 @@
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/suspend.h>
 #include <linux/tpm.h>
 #include <linux/unaligned.h>
 
@@ -602,6 +603,15 @@ static void rtgate_fake_set_pcr(u32 pcr)
 	rtgate_state_swap(&state);
 }
 
+static void rtgate_fake_disarm(void)
+{
+	struct rtgate_state state = {};
+
+	rtgate_state_swap(&state);
+	state.armed = false;
+	rtgate_state_swap(&state);
+}
+
 static bool rtgate_fake_armed(void)
 {
 	struct rtgate_state state = {};
@@ -940,6 +950,167 @@ static void rtgate_test_open_fails(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
 }
 
+/* ---- Sleep states ---- */
+
+static u32 fake_secure_launch(void)
+{
+	return RTGATE_SL_TXT;
+}
+
+static u32 fake_no_secure_launch(void)
+{
+	return 0;
+}
+
+static bool fake_false(void)
+{
+	return false;
+}
+
+/* Resume from hibernation detects the launch again: find none. */
+static void rtgate_stub_no_launch(struct kunit *test)
+{
+	kunit_activate_static_stub(test, rtgate_slaunch_flags, fake_no_secure_launch);
+	kunit_activate_static_stub(test, rtgate_tboot_enabled, fake_false);
+	kunit_activate_static_stub(test, rtgate_cpu_has_smx, fake_false);
+}
+
+static int rtgate_pm(unsigned long action)
+{
+	return rtgate_pm_notify(NULL, action, NULL);
+}
+
+/*
+ * From PREPARE to POST an opening is refused with -EBUSY and touches
+ * neither the TPM nor the log; closing still works; POST ends the window.
+ */
+static void rtgate_test_sleep_window(struct kunit *test)
+{
+	static const unsigned long prepare[] = {
+		PM_SUSPEND_PREPARE, PM_HIBERNATION_PREPARE, PM_RESTORE_PREPARE,
+	};
+	static const unsigned long post[] = {
+		PM_POST_SUSPEND, PM_POST_HIBERNATION, PM_POST_RESTORE,
+	};
+	struct rtgate_fake *f = test->priv;
+	int i;
+
+	rtgate_stub_no_launch(test);
+	for (i = 0; i < ARRAY_SIZE(prepare); i++) {
+		KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
+		KUNIT_EXPECT_EQ(test, rtgate_pm(prepare[i]), NOTIFY_DONE);
+		KUNIT_EXPECT_EQ(test, rtgate_set_open(false), 0);
+		KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -EBUSY);
+		KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+		KUNIT_EXPECT_EQ(test, f->extends, i + 1);
+		KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
+				sizeof(rtgate_golden_header) +
+				(i + 1) * RTGATE_ENTRY_LEN);
+		KUNIT_EXPECT_EQ(test, rtgate_pm(post[i]), NOTIFY_DONE);
+		KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	}
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
+	KUNIT_EXPECT_EQ(test, f->extends, ARRAY_SIZE(prepare) + 1);
+	rtgate_expect_replay(test, 17);
+}
+
+/* Suspend to idle never reaches the syscore callback: the gate stays open. */
+static void rtgate_test_suspend_to_idle(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
+	rtgate_pm(PM_SUSPEND_PREPARE);
+	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
+	rtgate_pm(PM_POST_SUSPEND);
+	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
+}
+
+struct rtgate_suspend_case {
+	const char *name;
+	u32 pcr;
+	bool measured;		/* opened with a measurement, else open from boot */
+	bool closes;
+};
+
+/* Suspend to RAM resets PCRs 16-23 only; an unarmed gate stays as it was. */
+static const struct rtgate_suspend_case rtgate_suspend_cases[] = {
+	{ "PCR 17, opened with a measurement", 17, true, true },
+	{ "PCR 18, opened with a measurement", 18, true, true },
+	{ "PCR 15, opened with a measurement", 15, true, false },
+	{ "PCR 17, open from boot", 17, false, false },
+};
+
+static void rtgate_suspend_desc(const struct rtgate_suspend_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rtgate_suspend, rtgate_suspend_cases, rtgate_suspend_desc);
+
+static void rtgate_test_suspend_to_ram(struct kunit *test)
+{
+	const struct rtgate_suspend_case *c = test->param_value;
+
+	rtgate_fake_set_pcr(c->pcr);
+	if (c->measured)
+		KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
+	else
+		efi_rtgate_switch(false);
+	KUNIT_ASSERT_FALSE(test, efi_rtgate_closed());
+
+	rtgate_pm(PM_SUSPEND_PREPARE);
+	KUNIT_EXPECT_EQ(test, rtgate_syscore_suspend(NULL), 0);
+	KUNIT_EXPECT_EQ(test, efi_rtgate_closed(), c->closes);
+	rtgate_pm(PM_POST_SUSPEND);
+	KUNIT_EXPECT_EQ(test, efi_rtgate_closed(), c->closes);
+	if (c->closes) {
+		/* The next opening is measured again. */
+		KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
+		KUNIT_EXPECT_EQ(test, ((struct rtgate_fake *)test->priv)->extends, 2);
+	}
+}
+
+
+/*
+ * Hibernation closes an armed gate before the image is taken. After
+ * resume the boot decision is taken again: a launch found then closes even
+ * a gate that was open from boot, and arms it; none leaves it as it was.
+ */
+static void rtgate_test_hibernation(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+
+	rtgate_stub_no_launch(test);
+
+	/* Opened with a measurement: closed for the image, stays closed. */
+	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
+	rtgate_pm(PM_HIBERNATION_PREPARE);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	rtgate_pm(PM_POST_HIBERNATION);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, rtgate_boot_reason(), RTGATE_REASON_NONE);
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
+	KUNIT_EXPECT_EQ(test, f->extends, 2);
+
+	/* Open from boot, no launch before or after: stays open. */
+	rtgate_set_open(false);
+	rtgate_fake_disarm();
+	efi_rtgate_switch(false);
+	rtgate_pm(PM_HIBERNATION_PREPARE);
+	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
+	rtgate_pm(PM_POST_HIBERNATION);
+	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
+
+	/* Open from boot, restored by a launched kernel: closed and armed. */
+	kunit_activate_static_stub(test, rtgate_slaunch_flags, fake_secure_launch);
+	rtgate_pm(PM_HIBERNATION_PREPARE);
+	rtgate_pm(PM_POST_HIBERNATION);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_TRUE(test, rtgate_fake_armed());
+	KUNIT_EXPECT_EQ(test, rtgate_boot_reason(), RTGATE_REASON_SECURE_LAUNCH);
+	KUNIT_EXPECT_EQ(test, f->extends, 2);
+}
+
 /*
  * The real hooks: with the gate closed, calls through the runtime services
  * table are refused before they reach firmware.
@@ -999,6 +1170,10 @@ static struct kunit_case rtgate_sm_cases[] = {
 	KUNIT_CASE_PARAM(rtgate_test_open_policy, rtgate_policy_gen_params),
 	KUNIT_CASE(rtgate_test_lost_response),
 	KUNIT_CASE_PARAM(rtgate_test_open_fails, rtgate_fail_gen_params),
+	KUNIT_CASE(rtgate_test_sleep_window),
+	KUNIT_CASE(rtgate_test_suspend_to_idle),
+	KUNIT_CASE_PARAM(rtgate_test_suspend_to_ram, rtgate_suspend_gen_params),
+	KUNIT_CASE(rtgate_test_hibernation),
 	KUNIT_CASE(rtgate_test_refusal_hooks),
 	{}
 };
