@@ -46,6 +46,7 @@ ssdt tpm2 efi_rtgate=on efivar_ssdt=RTGATESSDT kunit.enable=0
 tpm12 tpm12 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 rebind tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
+kexec tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
 # Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
 sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0'
@@ -135,8 +136,11 @@ all_scenarios=$scenarios
 for base in "$@"; do
 	scenarios=$all_scenarios
 	[ "$base" = sl ] && scenarios=$sl_scenarios
+	# Not on sl, and not with debug kernels (FLAVOR): the trace is about
+	# the firmware, and open15 runs the same calls under the debug options.
 	run_fwtrace=$want_fwtrace
 	[ "$base" = sl ] && run_fwtrace=
+	[ -n "${FLAVOR:-}" ] && run_fwtrace=
 	# SCENARIOS= may leave nothing to run on this base.
 	[ -n "$scenarios$run_fwtrace" ] || continue
 	b=$build/$base

@@ -34,7 +34,11 @@ for a in $("$root/bin/busybox" --list); do
 done
 
 # swtpm serves a vTPM proxy chip inside the guest (scenario vtpm).
-copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr /usr/bin/swtpm
+copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr /usr/bin/swtpm /usr/sbin/kexec
+# The kernel itself, for the kexec scenario to load.
+mkdir -p "$root/boot"
+[ -f "$out/bzImage" ] || die "no $out/bzImage to put in for kexec"
+cp "$out/bzImage" "$root/boot/bzImage"
 for t in tpm2_pcrread tpm2_pcrextend tpm2_eventlog tpm2_getcap tpm2_pcrevent \
 	tpm2_createek tpm2_createak tpm2_quote tpm2_checkquote tpm2_flushcontext; do
 	ln -s tpm2 "$root/usr/bin/$t"

@@ -15,10 +15,13 @@
 
 /*
  * True while runtime service calls must not reach firmware. Written only
- * with the EFI runtime lock held (efi_rtgate_switch()) or before the first
- * runtime service call; read with that lock held.
+ * with the EFI runtime lock held (efi_rtgate_switch()), before the first
+ * runtime service call, or on the way into a sleep state with every other
+ * CPU offline and interrupts off; read with that lock held.
  */
 extern bool efi_rtgate_closed_state;
+
+int efi_rtgate_kexec_load(void);
 
 void efi_rtgate_report(enum efi_rts_ids id, const void *caller);
 void __init efi_rtgate_boot_init(void);
@@ -59,6 +62,7 @@ static __always_inline bool efi_rtgate_refuse(enum efi_rts_ids id)
 
 #else /* !CONFIG_EFI_RTGATE */
 
+static inline int efi_rtgate_kexec_load(void) { return 0; }
 static inline bool efi_rtgate_closed(void) { return false; }
 static inline bool efi_rtgate_refuse(enum efi_rts_ids id) { return false; }
 static inline void efi_rtgate_boot_init(void) { }

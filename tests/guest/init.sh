@@ -6,7 +6,7 @@
 #   DONE
 # The host (scripts/check.sh) counts these lines.
 
-export PATH=/bin:/sbin:/usr/bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export TPM2TOOLS_TCTI=device:/dev/tpmrm0
 mount -t proc proc /proc
 INIT_UPTIME=$(cut -d' ' -f1 /proc/uptime)
@@ -166,6 +166,16 @@ ksft() {
 	else
 		emit "KSFT $scenario ksft exit 1 (runner exit $rc: $(grep 'selftests: efi_rtgate' /tmp/ksft.out | tr '\n' ' '))"
 	fi
+}
+# kill_tpm: have the host kill swtpm and wait until the TPM stops answering
+kill_tpm() {
+	emit "REQUEST kill-tpm"
+	i=0
+	while tpm2_pcrread sha256:0 >/dev/null 2>&1 && [ $i -lt 60 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	check tpm-gone sh -c '! tpm2_pcrread sha256:0'
 }
 # open_at_boot REASON: open from boot for REASON, runtime services work
 open_at_boot() {
@@ -328,19 +338,38 @@ tpmgone)
 	# The TPM disappears mid-run: the host kills swtpm on request.
 	expect closed-at-boot 0 state
 	check tpm-works tpm2_pcrread sha256:15
-	emit "REQUEST kill-tpm"
-	i=0
-	while tpm2_pcrread sha256:0 >/dev/null 2>&1 && [ $i -lt 60 ]; do
-		sleep 0.5
-		i=$((i + 1))
-	done
-	check tpm-gone sh -c '! tpm2_pcrread sha256:0'
+	kill_tpm
 	# shellcheck disable=SC2046 # "ns outcome": two words
 	set -- $(rtgate-io time-write $KNOB 1)
 	emit "INFO $scenario open-after-tpm-gone: $2 after $(($1 / 1000000)) ms"
 	check open-fails-EIO-or-ENODEV sh -c "[ $2 = EIO ] || [ $2 = ENODEV ]"
 	expect still-closed 0 state
 	expect log-empty 0 sh -c "wc -c < $LOG"
+	;;
+kexec)
+	# efi_rtgate=on, PCR 15: loading a kexec image while the gate is armed
+	# is measured like an opening; with the TPM gone the load fails and
+	# nothing is logged. The image is this kernel (mkinitramfs.sh).
+	expect closed-at-boot 0 state
+	snapshot 15 /tmp/before
+	check kexec-file-load kexec -s -l /boot/bzImage --append="efi_rtgate=off"
+	check kexec-load kexec -l /boot/bzImage --append="efi_rtgate=off"
+	expect still-closed-after-loads 0 state
+	check load-message dmesg_has "kexec image loaded by kexec"
+	expect log-two-events 2 log_events
+	snapshot 15 /tmp/after
+	check pcr15-changed-all-banks all_banks_changed 15 /tmp/before /tmp/after
+	check log-replays-to-pcr15 replay_matches 15
+	expect verify-counts-kexec-loads 1 sh -c 'rtgate-verify -p 15 >/tmp/v.out 2>&1; echo $?'
+	check verify-says-two-kexec-loads grep -q "opened 0 times, 2 kexec loads since launch; PCR 15 matches log" /tmp/v.out
+	check kexec-unload kexec -u
+	expect unload-not-measured 2 log_events
+	kill_tpm
+	# The load fails for the TPM (ENODEV or EIO), not for anything else.
+	check load-fails-without-tpm sh -c '! kexec -s -l /boot/bzImage --append=efi_rtgate=off 2>/tmp/k.err &&
+		grep -qE "No such device|Input/output error" /tmp/k.err'
+	check refusal-message dmesg_has "kexec load refused: its measurement into PCR 15 failed"
+	expect log-unchanged 2 log_events
 	;;
 locality)
 	# efi_rtgate=on with the default PCR 18: the TPM driver runs at
@@ -498,6 +527,9 @@ off)
 	# efi_rtgate=off: runtime services work from boot.
 	open_at_boot cmdline
 	expect log-empty 0 sh -c "wc -c < $LOG"
+	# Never armed: a kexec load is not measured.
+	check kexec-file-load kexec -s -l /boot/bzImage --append="efi_rtgate=off"
+	expect kexec-load-not-measured 0 sh -c "wc -c < $LOG"
 	;;
 auto)
 	# Default auto in QEMU: no TXT launch, so the gate stays open.

@@ -3,7 +3,8 @@
 """Write an efi_rtgate event log for rtgate-verify's self-test.
 
 The log is what the kernel writes after COUNT openings: a Spec ID Event03
-header listing BANKS, then one EV_EVENT_TAG record per opening. On stdout go
+header listing BANKS, then one EV_EVENT_TAG record per opening (or per
+kexec load, for the event numbers given with -x). On stdout go
 the PCR values the log replays to, one "alg:hex" line per bank, computed
 here with hashlib. A DEFECT makes the log malformed in one way.
 
@@ -29,6 +30,7 @@ EV_NO_ACTION = 3
 EV_EVENT_TAG = 6
 TAG_ID = 0x8F3B22EE
 TAG_DATA = b"efi_rtgate:open"
+KEXEC_DATA = b"efi_rtgate:kexec"
 
 DEFECTS = (
     "bad-signature",    # header is "Spec ID Event02"
@@ -51,6 +53,7 @@ DEFECTS = (
     "long-event",       # EventSize 24 with a NUL after the data
     "huge-event",       # EventSize 0xffffffff in the last event
     "trailing",         # three stray bytes after the last event
+    "bad-kexec-data",   # the last event is "efi_rtgate:kexeC"
 )
 
 DRTM_DEFECTS = (
@@ -153,6 +156,9 @@ def main():
                     help="comma separated banks, in header order")
     ap.add_argument("-n", type=int, default=2, metavar="COUNT",
                     help="number of openings (0: empty log)")
+    ap.add_argument("-x", default="", metavar="LIST",
+                    help="comma separated event numbers (from 1) that are "
+                         "kexec loads instead of openings")
     ap.add_argument("-s", action="append", default=[], metavar="ALG:HEX",
                     help="start value of a bank (default zeros)")
     ap.add_argument("-d", choices=DEFECTS, metavar="DEFECT",
@@ -192,11 +198,17 @@ def main():
     elif args.d == "long-event":
         event += b"\0"
 
+    kexec = struct.pack("<II", TAG_ID, len(KEXEC_DATA)) + KEXEC_DATA
+    kexec_at = {int(x) for x in args.x.split(",") if x}
+    events = [kexec if i + 1 in kexec_at else event for i in range(args.n)]
+    if args.n and args.d == "bad-kexec-data":
+        events[-1] = kexec[:-1] + b"C"
+
     log = b""
     if args.n:
         log = spec_id_event(banks, args.d)
-        for i in range(args.n):
-            log += event_record(args.p, banks, event, i == args.n - 1, args.d)
+        for i, ev in enumerate(events):
+            log += event_record(args.p, banks, ev, i == args.n - 1, args.d)
     if args.d == "trailing":
         log += b"\0\0\0"
     with open(args.out, "wb") as f:
@@ -213,8 +225,8 @@ def main():
         pcr = start[b]
         for data in drtm:
             pcr = hashlib.new(b, pcr + hashlib.new(b, data).digest()).digest()
-        for _ in range(args.n):
-            pcr = hashlib.new(b, pcr + hashlib.new(b, event).digest()).digest()
+        for ev in events:
+            pcr = hashlib.new(b, pcr + hashlib.new(b, ev).digest()).digest()
         print(f"{b}:{pcr.hex()}")
     return 0
 

@@ -43,7 +43,9 @@
  *
  * Exit status:
  *   0  never opened: the log is empty and the PCR holds its start value
- *   1  opened: the PCR equals the replayed log in every bank
+ *   1  opened (or a kexec image loaded while the gate was armed: the
+ *      next kernel can call firmware): the PCR equals the replayed log in
+ *      every bank
  *   2  the log and the PCR disagree (in any bank)
  *   3  usage error, unreadable or malformed log, or TPM error
  * With --parse-only: 0 if the log has no event, 1 if it has, 3 if malformed.
@@ -91,11 +93,18 @@
 #define SPEC_ID_SIGNATURE	"Spec ID Event03"	/* 16 bytes with the NUL */
 #define SPEC_ID_SIGNATURE_SIZE	16
 
-/* The measured event: a TCG_PCClientTaggedEvent, always the same bytes */
+/*
+ * The measured events: TCG_PCClientTaggedEvents, each always the same
+ * bytes: an opening of the gate, and the load of a kexec image while the
+ * gate was armed (a kernel that can call firmware: counted as an opening).
+ */
 #define RTGATE_TAG_ID		0x8F3B22EE
-#define RTGATE_TAG_DATA		"efi_rtgate:open"
-#define RTGATE_TAG_DATA_SIZE	15
-#define RTGATE_EVENT_SIZE	(8 + RTGATE_TAG_DATA_SIZE)
+enum { EV_OPEN, EV_KEXEC, NR_EVENT_KINDS };
+static const char *const rtgate_tag_data[NR_EVENT_KINDS] = {
+	[EV_OPEN] = "efi_rtgate:open",
+	[EV_KEXEC] = "efi_rtgate:kexec",
+};
+#define RTGATE_MAX_EVENT_SIZE	(8 + 16)
 
 /* Exit status */
 enum {
@@ -115,7 +124,8 @@ struct bank {
 	unsigned char start[EVP_MAX_MD_SIZE];
 
 	bool in_log;			/* listed in the log header */
-	unsigned char ev_digest[EVP_MAX_MD_SIZE];	/* HASH(event) */
+	/* HASH(event) for each kind of event */
+	unsigned char ev_digest[NR_EVENT_KINDS][EVP_MAX_MD_SIZE];
 	unsigned char replay[EVP_MAX_MD_SIZE];
 	unsigned char tpm[EVP_MAX_MD_SIZE];
 };
@@ -133,6 +143,8 @@ struct rtgate_log {
 	struct bank *bank[ARRAY_SIZE(banks)];	/* in header order */
 	unsigned int nr_banks;
 	unsigned long nr_events;
+	unsigned long nr_kexec;			/* of them, kexec loads */
+	unsigned char *kind;			/* each event's kind, in order */
 	unsigned int pcr;			/* valid if nr_events */
 };
 
@@ -162,13 +174,20 @@ struct cursor {
 
 static const char *prog = "rtgate-verify";
 
-static const unsigned char rtgate_event[RTGATE_EVENT_SIZE] = {
-	RTGATE_TAG_ID & 0xff, (RTGATE_TAG_ID >> 8) & 0xff,
-	(RTGATE_TAG_ID >> 16) & 0xff, (RTGATE_TAG_ID >> 24) & 0xff,
-	RTGATE_TAG_DATA_SIZE, 0, 0, 0,
-	'e', 'f', 'i', '_', 'r', 't', 'g', 'a', 't', 'e', ':',
-	'o', 'p', 'e', 'n',
-};
+/* Encode the tagged event of @kind into @buf; return its size. */
+static size_t rtgate_event(int kind, unsigned char *buf)
+{
+	size_t len = strlen(rtgate_tag_data[kind]);
+	uint32_t id = RTGATE_TAG_ID;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		buf[i] = (id >> (8 * i)) & 0xff;
+		buf[4 + i] = (len >> (8 * i)) & 0xff;
+	}
+	memcpy(buf + 8, rtgate_tag_data[kind], len);
+	return 8 + len;
+}
 
 static void __printf(1, 2) error(const char *fmt, ...)
 {
@@ -578,7 +597,9 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 {
 	const unsigned char *digest[ARRAY_SIZE(banks)] = { NULL };
 	uint32_t pcr, type, nr_digests, size, tag, tag_size, i;
+	unsigned char expect[RTGATE_MAX_EVENT_SIZE], *k;
 	unsigned long nr = log->nr_events + 1;
+	int kind;
 	bool listed[ARRAY_SIZE(banks)];
 	size_t start = offset(c), off;
 	struct cursor ev;
@@ -618,18 +639,24 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 	off = offset(c);
 	if (!take_le32(c, &size))
 		goto truncated;
-	if (size != RTGATE_EVENT_SIZE) {
-		log_error(log, off, "event %lu: event size %u, expected %u",
-			  nr, size, RTGATE_EVENT_SIZE);
+	for (kind = 0; kind < NR_EVENT_KINDS; kind++)
+		if (size == rtgate_event(kind, expect))
+			break;
+	if (kind == NR_EVENT_KINDS) {
+		log_error(log, off, "event %lu: event size %u, expected %zu (%s) or %zu (%s)",
+			  nr, size, rtgate_event(EV_OPEN, expect),
+			  rtgate_tag_data[EV_OPEN], rtgate_event(EV_KEXEC, expect),
+			  rtgate_tag_data[EV_KEXEC]);
 		return -1;
 	}
+	rtgate_event(kind, expect);
 	ev.base = offset(c);
 	ev.buf = take(c, size);
 	ev.len = size;
 	ev.pos = 0;
 	if (!ev.buf)
 		goto truncated;
-	/* 23 bytes, checked above: both reads succeed */
+	/* 23 or 24 bytes, checked above: both reads succeed */
 	take_le32(&ev, &tag);
 	take_le32(&ev, &tag_size);
 	if (tag != RTGATE_TAG_ID) {
@@ -637,24 +664,31 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 			  nr, tag, RTGATE_TAG_ID);
 		return -1;
 	}
-	if (tag_size != RTGATE_TAG_DATA_SIZE ||
-	    memcmp(ev.buf + ev.pos, RTGATE_TAG_DATA, RTGATE_TAG_DATA_SIZE)) {
+	if (memcmp(ev.buf, expect, size)) {
 		log_error(log, ev.base, "event %lu: tagged event data is not \"%s\"",
-			  nr, RTGATE_TAG_DATA);
+			  nr, rtgate_tag_data[kind]);
 		return -1;
 	}
+	(void)tag_size;
 
-	/* The event is rtgate_event, so HASH(event) is each bank's ev_digest */
+	/* The event is a known one, so HASH(event) is each bank's ev_digest */
 	for (i = 0; i < log->nr_banks; i++) {
 		b = log->bank[i];
-		if (memcmp(digest[b - banks], b->ev_digest, b->size)) {
+		if (memcmp(digest[b - banks], b->ev_digest[kind], b->size)) {
 			log_error(log, start, "event %lu: %s digest is not the hash of the event",
 				  nr, b->name);
 			return -1;
 		}
 	}
+	k = realloc(log->kind, log->nr_events + 1);
+	if (!k) {
+		error("out of memory");
+		return -1;
+	}
+	log->kind = k;
+	log->kind[log->nr_events++] = kind;
+	log->nr_kexec += kind == EV_KEXEC;
 	log->pcr = pcr;
-	log->nr_events++;
 	return 0;
 
 truncated:
@@ -688,9 +722,13 @@ static int parse_log(struct rtgate_log *log, const unsigned char *buf,
 	for (i = 0; i < log->nr_banks; i++) {
 		struct bank *b = log->bank[i];
 
-		if (hash(b, rtgate_event, sizeof(rtgate_event), NULL, 0,
-			 b->ev_digest))
-			return -1;
+		unsigned char ev[RTGATE_MAX_EVENT_SIZE];
+		int kind;
+
+		for (kind = 0; kind < NR_EVENT_KINDS; kind++)
+			if (hash(b, ev, rtgate_event(kind, ev), NULL, 0,
+				 b->ev_digest[kind]))
+				return -1;
 	}
 	while (c.pos < c.len)
 		if (parse_event(log, &c))
@@ -856,8 +894,8 @@ static int replay(const struct rtgate_log *log, const struct drtm_log *d,
 				return -1;
 		}
 		for (n = 0; n < log->nr_events; n++)
-			if (hash(b, b->replay, b->size, b->ev_digest, b->size,
-				 b->replay))
+			if (hash(b, b->replay, b->size,
+				 b->ev_digest[log->kind[n]], b->size, b->replay))
 				return -1;
 	}
 	return 0;
@@ -950,6 +988,25 @@ static void print_bank_list(const struct rtgate_log *log, bool match)
 	}
 }
 
+/*
+ * "opened N time(s)", then ", M kexec load(s)" when there were any, then
+ * @tail; "never opened; " without events.
+ */
+static void print_events(const struct rtgate_log *log, const char *tail)
+{
+	unsigned long opened = log->nr_events - log->nr_kexec;
+
+	if (!log->nr_events) {
+		printf("never opened; ");
+		return;
+	}
+	printf("opened %lu time%s", opened, opened == 1 ? "" : "s");
+	if (log->nr_kexec)
+		printf(", %lu kexec load%s", log->nr_kexec,
+		       log->nr_kexec == 1 ? "" : "s");
+	printf("%s%s", *tail ? " " : "", tail);
+}
+
 /* Print the report on stdout and return the exit status. */
 static int report(const struct rtgate_log *log, const struct drtm_log *d,
 		  unsigned int pcr)
@@ -972,11 +1029,7 @@ static int report(const struct rtgate_log *log, const struct drtm_log *d,
 
 	if (d)
 		print_drtm_count(d, pcr, "; ");
-	if (log->nr_events)
-		printf("opened %lu time%s since launch; ", log->nr_events,
-		       log->nr_events == 1 ? "" : "s");
-	else
-		printf("never opened; ");
+	print_events(log, "since launch; ");
 	if (bad) {
 		printf("PCR %u does NOT match %s in ", pcr, what);
 		print_bank_list(log, false);
@@ -997,11 +1050,13 @@ static void print_replay(const struct rtgate_log *log,
 	if (d)
 		print_drtm_count(d, pcr, "\n");
 
-	if (log->nr_events)
-		printf("log: opened %lu time%s, PCR %u\n", log->nr_events,
-		       log->nr_events == 1 ? "" : "s", pcr);
-	else
+	if (log->nr_events) {
+		printf("log: ");
+		print_events(log, "");
+		printf(", PCR %u\n", pcr);
+	} else {
 		printf("log: empty, PCR %u\n", pcr);
+	}
 	for (i = 0; i < log->nr_banks; i++) {
 		struct bank *b = log->bank[i];
 
@@ -1103,5 +1158,6 @@ int main(int argc, char *argv[])
 out:
 	free(drtm.ev);
 	free(drtm.buf);
+	free(log.kind);
 	return ret == -1 ? RTGATE_ERROR : ret;
 }

@@ -113,6 +113,17 @@ replay "-s with 0x prefix and upper case" 1 -p 17 -b sha256 -n 2 \
 replay "100 openings" 1 -p 19 -b sha1,sha256 -n 100 -s "$s1" -s "$s256" -- \
 	-s "$s1" -s "$s256"
 
+# kexec loads recorded while the gate was armed count like openings
+replay "an opening, a kexec load, an opening" 1 -p 15 -n 3 -x 2 -- -p 15
+replay "a kexec load only" 1 -p 15 -b sha256 -n 1 -x 1 --
+"$python" "$mklog" -p 15 -n 3 -x 1,3 "$tmp/kx" >/dev/null || exit 2
+if run "counts openings and kexec loads apart" 1 -n -l "$tmp/kx" &&
+   grep -qx "log: opened 1 time, 2 kexec loads, PCR 15" "$tmp/out"; then
+	result ok "counts openings and kexec loads apart"
+else
+	result fail "counts openings and kexec loads apart"
+fi
+
 # Empty log: never opened, sha256 at its start value
 replay "empty log, -p 15" 0 -n 0 -- -p 15
 replay "empty log, PCR 18 with -s" 0 -n 0 -s "$s256" -- -s "$s256"

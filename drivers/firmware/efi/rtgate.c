@@ -373,6 +373,64 @@ out:
 	return rc;
 }
 
+/*
+ * A kernel started with kexec takes its own boot decision from its own
+ * command line and can call firmware without a measured opening. Where
+ * the gate matters (closed at boot, or opened with a measurement since),
+ * the load of each image, crash kernels included, is therefore measured
+ * like an opening, into the same PCR, before the image can run; if that
+ * fails, the load fails.
+ */
+VISIBLE_IF_KUNIT int rtgate_kexec_load(void)
+{
+	int rc = 0;
+
+	if (mutex_lock_killable(&rtgate_mutex))
+		return -EINTR;
+
+	if (!rtgate_armed)
+		goto out;
+	if (!rtgate_pcr_reachable(rtgate_boot_reason(), rtgate_pcr)) {
+		rc = -EOPNOTSUPP;
+		goto refused;
+	}
+	rc = rtgate_measure_kexec(rtgate_pcr);
+	if (rc)
+		goto refused;
+	pr_notice("kexec image loaded by %s[%d]; PCR %u extended\n",
+		  current->comm, task_pid_nr(current), rtgate_pcr);
+	goto out;
+
+refused:
+	pr_warn("%s[%d]: kexec load refused: its measurement into PCR %u failed (%d)\n",
+		current->comm, task_pid_nr(current), rtgate_pcr, rc);
+out:
+	mutex_unlock(&rtgate_mutex);
+	return rc;
+}
+
+/**
+ * efi_rtgate_kexec_load() - Measure the load of a kexec image
+ *
+ * Called by the architecture when a kexec image (or crash kernel) is
+ * loaded, before it can run.
+ *
+ * Context: process context; sleeps.
+ * Return: 0 if the load may go on, or
+ * * -EOPNOTSUPP - the gate's PCR cannot be extended after this launch
+ * * -ENODEV	- no usable TPM
+ * * -EIO	- the TPM failed to read or extend the PCR
+ * * -ENOMEM	- out of memory
+ * * -EINTR	- killed while waiting for a runtime_enable writer
+ */
+int efi_rtgate_kexec_load(void)
+{
+	/* Not where the wrappers never ran the boot decision (e.g. Xen). */
+	if (!rtgate_ready)
+		return 0;
+	return rtgate_kexec_load();
+}
+
 #if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
 /*
  * Exchange the gate's log, PCR and armed state with @state, so that tests

@@ -37,6 +37,11 @@ enum rtgate_reason {
 #define RTGATE_EVENT_DATA_LEN		(sizeof(RTGATE_EVENT_DATA) - 1)
 /* TCG_PCClientTaggedEvent: taggedEventID, taggedEventDataSize, data */
 #define RTGATE_EVENT_LEN		(2 * sizeof(u32) + RTGATE_EVENT_DATA_LEN)
+/* The event of a kexec image loaded while the gate is armed */
+#define RTGATE_KEXEC_EVENT_DATA		"efi_rtgate:kexec"
+#define RTGATE_KEXEC_EVENT_LEN		(2 * sizeof(u32) + \
+					 sizeof(RTGATE_KEXEC_EVENT_DATA) - 1)
+#define RTGATE_EVENT_MAX_LEN		RTGATE_KEXEC_EVENT_LEN
 
 /* PCR 16 and 20-23 can be reset by software: never acceptable. */
 static inline bool rtgate_pcr_allowed(u32 pcr)
@@ -76,6 +81,7 @@ u16 rtgate_hash_size(u16 alg_id);
 
 /* rtgate_measure.c */
 int rtgate_measure_open(u32 pcr);
+int rtgate_measure_kexec(u32 pcr);
 int __init rtgate_log_init(void);
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -86,6 +92,7 @@ enum rtgate_reason rtgate_decide(enum rtgate_mode mode, bool *closed);
 const char *rtgate_reason_name(enum rtgate_reason reason);
 bool rtgate_pcr_reachable(enum rtgate_reason reason, u32 pcr);
 void rtgate_encode_event(u8 *event);
+void rtgate_encode_kexec_event(u8 *event);
 size_t rtgate_log_header(u8 *buf, const struct tpm_bank_info *banks,
 			 u32 nr_banks);
 size_t rtgate_log_entry(u8 *buf, u32 pcr, const struct tpm_digest *digests,
@@ -96,6 +103,7 @@ int rtgate_set_open(bool open);
 int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
 		     void *data);
 int rtgate_syscore_suspend(void *data);
+int rtgate_kexec_load(void);
 u8 *rtgate_log_dup(size_t *len);
 
 /* Test-only: exchange the gate's state with a test's own */
@@ -119,7 +127,7 @@ int rtgate_tpm_pcr_read(struct tpm_chip *chip, u32 pcr,
 			struct tpm_digest *digest);
 int rtgate_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 			  struct tpm_digest *digests);
-void rtgate_ima_measure(void);
+void rtgate_ima_measure(const char *data);
 bool rtgate_runtime_usable(void);
 enum rtgate_reason rtgate_boot_reason(void);
 u32 rtgate_slaunch_flags(void);

@@ -2,7 +2,8 @@
 /*
  * EFI runtime services gate: measuring an opening and its event log.
  *
- * An opening extends one PCR with a fixed, documented event. The kernel
+ * An opening, or the load of a kexec image while the gate is armed,
+ * extends one PCR with a fixed, documented event. The kernel
  * hashes the event itself for every allocated PCR bank and extends with
  * tpm_pcr_extend(), so the digests the log records are known before the
  * TPM is touched, and a bank the kernel cannot hash stops the opening
@@ -29,15 +30,35 @@
 
 #include "rtgate.h"
 
+static_assert(RTGATE_EVENT_LEN <= RTGATE_EVENT_MAX_LEN);
+
 /* Protected by rtgate_mutex. */
 static struct rtgate_log rtgate_log;
 
-/* Fill @event (RTGATE_EVENT_LEN bytes) with the TCG_PCClientTaggedEvent. */
+/*
+ * Fill @event (up to RTGATE_EVENT_MAX_LEN bytes) with the
+ * TCG_PCClientTaggedEvent carrying @data; return its length.
+ */
+static size_t rtgate_encode_tagged(u8 *event, const char *data)
+{
+	size_t len = strlen(data);
+
+	put_unaligned_le32(RTGATE_EVENT_TAG_ID, event);
+	put_unaligned_le32(len, event + 4);
+	memcpy(event + 8, data, len);
+	return 2 * sizeof(u32) + len;
+}
+
+/* Fill @event (RTGATE_EVENT_LEN bytes) with the opening event. */
 VISIBLE_IF_KUNIT void rtgate_encode_event(u8 *event)
 {
-	put_unaligned_le32(RTGATE_EVENT_TAG_ID, event);
-	put_unaligned_le32(RTGATE_EVENT_DATA_LEN, event + 4);
-	memcpy(event + 8, RTGATE_EVENT_DATA, RTGATE_EVENT_DATA_LEN);
+	rtgate_encode_tagged(event, RTGATE_EVENT_DATA);
+}
+
+/* Fill @event (RTGATE_KEXEC_EVENT_LEN bytes) with the kexec event. */
+VISIBLE_IF_KUNIT void rtgate_encode_kexec_event(u8 *event)
+{
+	rtgate_encode_tagged(event, RTGATE_KEXEC_EVENT_DATA);
 }
 
 /*
@@ -175,12 +196,14 @@ VISIBLE_IF_KUNIT int rtgate_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 	return tpm_pcr_extend(chip, pcr, digests);
 }
 
-VISIBLE_IF_KUNIT void rtgate_ima_measure(void)
+VISIBLE_IF_KUNIT void rtgate_ima_measure(const char *data)
 {
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_ima_measure);
-	ima_measure_critical_data("efi_rtgate", "efi_rtgate_open",
-				  RTGATE_EVENT_DATA, RTGATE_EVENT_DATA_LEN,
-				  false, NULL, 0);
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_ima_measure, data);
+	/* "efi_rtgate:open" is recorded as "efi_rtgate_open", and so on. */
+	ima_measure_critical_data("efi_rtgate",
+				  strcmp(data, RTGATE_EVENT_DATA) ?
+				  "efi_rtgate_kexec" : "efi_rtgate_open",
+				  data, strlen(data), false, NULL, 0);
 }
 
 /* Read @pcr in every bank of @chip into @values (alg_id set by the caller). */
@@ -244,7 +267,8 @@ out:
 
 /* Append the header (first time) and one event to the log, grown already. */
 static void rtgate_log_append(struct tpm_chip *chip, u32 pcr,
-			      const struct tpm_digest *digests, const u8 *event)
+			      const struct tpm_digest *digests, const u8 *event,
+			      u32 event_len)
 {
 	if (!rtgate_log.len) {
 		rtgate_log.len = rtgate_log_header(rtgate_log.data,
@@ -257,7 +281,7 @@ static void rtgate_log_append(struct tpm_chip *chip, u32 pcr,
 	rtgate_log.len += rtgate_log_entry(rtgate_log.data + rtgate_log.len,
 					   pcr, digests, chip->allocated_banks,
 					   chip->nr_allocated_banks, event,
-					   RTGATE_EVENT_LEN);
+					   event_len);
 }
 
 /* The TPM must be one the kernel can measure into, with the log's banks. */
@@ -277,15 +301,12 @@ static int rtgate_check_chip(struct tpm_chip *chip)
 	return 0;
 }
 
-/**
- * rtgate_measure_open() - Measure an opening of the gate
- * @pcr: the PCR to extend
- *
- * Hashes the opening event for every allocated bank, extends @pcr with
- * the digests and appends the event to the log. The log is grown and the
- * PCR read before the TPM is asked to extend, so that log and PCR agree
- * whatever happens: if the extension fails, the PCR is read again and the
- * event is logged if the TPM extended all the same.
+/*
+ * Hash the tagged event carrying @data for every allocated bank, extend
+ * @pcr with the digests and append the event to the log. The log is grown
+ * and the PCR read before the TPM is asked to extend, so that log and PCR
+ * agree whatever happens: if the extension fails, the PCR is read again
+ * and the event is logged if the TPM extended all the same.
  *
  * Context: process context, rtgate_mutex held; sleeps.
  * Return: 0 if the PCR was extended and the event logged, or
@@ -294,10 +315,11 @@ static int rtgate_check_chip(struct tpm_chip *chip)
  * * -EIO	- the TPM failed to read or extend the PCR
  * * -ENOMEM	- out of memory (nothing extended)
  */
-int rtgate_measure_open(u32 pcr)
+static int rtgate_measure(u32 pcr, const char *data)
 {
-	u8 event[RTGATE_EVENT_LEN];
+	u8 event[RTGATE_EVENT_MAX_LEN];
 	struct tpm_digest *digests;
+	size_t event_len;
 	struct tpm_chip *chip;
 	size_t head, entry;
 	u32 i, nr;
@@ -321,11 +343,11 @@ int rtgate_measure_open(u32 pcr)
 		rc = -ENOMEM;
 		goto out_put;
 	}
-	rtgate_encode_event(event);
+	event_len = rtgate_encode_tagged(event, data);
 	for (i = 0; i < nr; i++) {
 		digests[i].alg_id = chip->allocated_banks[i].alg_id;
 		digests[nr + i].alg_id = digests[i].alg_id;
-		rc = rtgate_hash(digests[i].alg_id, event, sizeof(event),
+		rc = rtgate_hash(digests[i].alg_id, event, event_len,
 				 digests[i].digest);
 		if (rc) {
 			rc = -ENODEV;
@@ -336,7 +358,7 @@ int rtgate_measure_open(u32 pcr)
 	head = rtgate_log.len ? 0 : rtgate_log_header(NULL,
 						      chip->allocated_banks, nr);
 	entry = rtgate_log_entry(NULL, pcr, NULL, chip->allocated_banks, nr,
-				 NULL, sizeof(event));
+				 NULL, event_len);
 	log = krealloc(rtgate_log.data, rtgate_log.len + head + entry,
 		       GFP_KERNEL);
 	if (!log) {
@@ -361,7 +383,8 @@ int rtgate_measure_open(u32 pcr)
 		case 1:
 			pr_warn("PCR %u was extended all the same: the event is logged\n",
 				pcr);
-			rtgate_log_append(chip, pcr, digests, event);
+			rtgate_log_append(chip, pcr, digests, event,
+					  event_len);
 			break;
 		case 0:
 			break;
@@ -373,14 +396,41 @@ int rtgate_measure_open(u32 pcr)
 		goto out_free;
 	}
 
-	rtgate_log_append(chip, pcr, digests, event);
-	rtgate_ima_measure();
+	rtgate_log_append(chip, pcr, digests, event, event_len);
+	rtgate_ima_measure(data);
 
 out_free:
 	kfree(digests);
 out_put:
 	rtgate_tpm_put(chip);
 	return rc;
+}
+
+/**
+ * rtgate_measure_open() - Measure an opening of the gate
+ * @pcr: the PCR to extend
+ *
+ * Context: process context, rtgate_mutex held; sleeps.
+ * Return: see rtgate_measure().
+ */
+int rtgate_measure_open(u32 pcr)
+{
+	return rtgate_measure(pcr, RTGATE_EVENT_DATA);
+}
+
+/**
+ * rtgate_measure_kexec() - Measure the load of a kexec image
+ * @pcr: the PCR to extend
+ *
+ * The image is a kernel that can call firmware without a measured opening
+ * of its own: its load is recorded like an opening.
+ *
+ * Context: process context, rtgate_mutex held; sleeps.
+ * Return: see rtgate_measure().
+ */
+int rtgate_measure_kexec(u32 pcr)
+{
+	return rtgate_measure(pcr, RTGATE_KEXEC_EVENT_DATA);
 }
 
 /* A copy of the log, so that readers never hold rtgate_mutex in copy_to_user. */

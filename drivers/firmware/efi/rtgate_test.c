@@ -9,6 +9,7 @@
 
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <crypto/sha2.h>
 #include <linux/efi.h>
 #include <linux/efi_rtgate.h>
 #include <linux/errno.h>
@@ -583,7 +584,7 @@ static int fake_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 	return f->extend_rc;
 }
 
-static void fake_ima_measure(void)
+static void fake_ima_measure(const char *data)
 {
 	fake()->ima++;
 }
@@ -603,12 +604,12 @@ static void rtgate_fake_set_pcr(u32 pcr)
 	rtgate_state_swap(&state);
 }
 
-static void rtgate_fake_disarm(void)
+static void rtgate_fake_set_armed(bool armed)
 {
 	struct rtgate_state state = {};
 
 	rtgate_state_swap(&state);
-	state.armed = false;
+	state.armed = armed;
 	rtgate_state_swap(&state);
 }
 
@@ -1093,7 +1094,7 @@ static void rtgate_test_hibernation(struct kunit *test)
 
 	/* Open from boot, no launch before or after: stays open. */
 	rtgate_set_open(false);
-	rtgate_fake_disarm();
+	rtgate_fake_set_armed(false);
 	efi_rtgate_switch(false);
 	rtgate_pm(PM_HIBERNATION_PREPARE);
 	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
@@ -1109,6 +1110,87 @@ static void rtgate_test_hibernation(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, rtgate_fake_armed());
 	KUNIT_EXPECT_EQ(test, rtgate_boot_reason(), RTGATE_REASON_SECURE_LAUNCH);
 	KUNIT_EXPECT_EQ(test, f->extends, 2);
+}
+
+/* ---- kexec ---- */
+
+static const u8 rtgate_golden_kexec_event[] = {
+	0xee, 0x22, 0x3b, 0x8f,		/* taggedEventID 0x8F3B22EE */
+	0x10, 0x00, 0x00, 0x00,		/* taggedEventDataSize 16 */
+	'e', 'f', 'i', '_', 'r', 't', 'g', 'a', 't', 'e', ':',
+	'k', 'e', 'x', 'e', 'c',
+};
+
+/* The kexec event bytes are ABI too. */
+static void rtgate_test_kexec_event(struct kunit *test)
+{
+	u8 event[RTGATE_KEXEC_EVENT_LEN];
+
+	KUNIT_ASSERT_EQ(test, sizeof(event), sizeof(rtgate_golden_kexec_event));
+	rtgate_encode_kexec_event(event);
+	KUNIT_EXPECT_MEMEQ(test, event, rtgate_golden_kexec_event, sizeof(event));
+}
+
+/*
+ * A kexec load while armed (closed at boot, or opened with a measurement)
+ * extends the PCR with the kexec event and logs it; unarmed, it touches
+ * nothing. Either way the gate keeps its state.
+ */
+static void rtgate_test_kexec_load(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+	size_t head = sizeof(rtgate_golden_header);
+	u8 digest[SHA256_DIGEST_SIZE];
+	size_t len;
+	u8 *log;
+
+	/* Open from boot: nothing to measure. */
+	KUNIT_EXPECT_EQ(test, rtgate_kexec_load(), 0);
+	KUNIT_EXPECT_EQ(test, f->reads + f->extends, 0);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
+
+	/* Closed at boot: measured, and the gate stays closed. */
+	rtgate_fake_set_armed(true);
+	KUNIT_EXPECT_EQ(test, rtgate_kexec_load(), 0);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, f->extends, 1);
+	KUNIT_EXPECT_EQ(test, f->pcr, 17);
+	KUNIT_EXPECT_EQ(test, f->ima, 1);
+	rtgate_hash(TPM_ALG_SHA256, rtgate_golden_kexec_event,
+		    sizeof(rtgate_golden_kexec_event), digest);
+	KUNIT_EXPECT_MEMEQ(test, f->extended[1].digest, digest, sizeof(digest));
+
+	len = rtgate_test_log_len(test, &log);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	KUNIT_EXPECT_EQ(test, len, head + RTGATE_ENTRY_LEN + 1);
+	if (len == head + RTGATE_ENTRY_LEN + 1) {
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + head), 17);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + len - 28), 24);
+		KUNIT_EXPECT_MEMEQ(test, log + len - 24, rtgate_golden_kexec_event,
+				   24);
+	}
+	kfree(log);
+
+	/* An opening after it is one more event, in order. */
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
+			head + 2 * RTGATE_ENTRY_LEN + 1);
+}
+
+/* A failed measurement fails the load and leaves log and gate alone. */
+static void rtgate_test_kexec_load_fails(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+
+	rtgate_fake_set_armed(true);
+	f->extend_rc = -EIO;
+	KUNIT_EXPECT_EQ(test, rtgate_kexec_load(), -EIO);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
+
+	f->chip = NULL;
+	KUNIT_EXPECT_EQ(test, rtgate_kexec_load(), -ENODEV);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
 }
 
 /*
@@ -1148,6 +1230,7 @@ static struct kunit_case rtgate_param_cases[] = {
 	KUNIT_CASE_PARAM(rtgate_test_detect, rtgate_detect_gen_params),
 	KUNIT_CASE_PARAM(rtgate_test_policy, rtgate_policy_gen_params),
 	KUNIT_CASE(rtgate_test_event),
+	KUNIT_CASE(rtgate_test_kexec_event),
 	KUNIT_CASE(rtgate_test_log_header),
 	KUNIT_CASE(rtgate_test_log_entry),
 	KUNIT_CASE_PARAM(rtgate_test_hash, rtgate_hash_gen_params),
@@ -1174,6 +1257,8 @@ static struct kunit_case rtgate_sm_cases[] = {
 	KUNIT_CASE(rtgate_test_suspend_to_idle),
 	KUNIT_CASE_PARAM(rtgate_test_suspend_to_ram, rtgate_suspend_gen_params),
 	KUNIT_CASE(rtgate_test_hibernation),
+	KUNIT_CASE(rtgate_test_kexec_load),
+	KUNIT_CASE(rtgate_test_kexec_load_fails),
 	KUNIT_CASE(rtgate_test_refusal_hooks),
 	{}
 };
