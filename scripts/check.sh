@@ -47,6 +47,7 @@ tpm12 tpm12 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 rebind tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 kexec tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
+hibernate tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0 no_console_suspend
 vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
 # Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
 sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0'
@@ -87,6 +88,22 @@ count_vm() {
 		echo "FAIL $base.$name.ksft.ran-no-test" >> "$vmdir/$name.counted"
 	fi
 	record_file "$vmdir/$name.counted"
+}
+
+# hibernate_vms BASE BDIR VMDIR ARGS: hibernate in one VM, resume the
+# same machine (variables, TPM state, disk) in a second one.
+hibernate_vms() {
+	base=$1 b=$2 vmdir=$3 args=$4
+	keep=$vmdir/hibernate.machine
+	rm -rf "$keep"
+	echo "== $base: VMs hibernate, then hibernate_resume ($args)"
+	VM_KEEP=$keep "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" \
+		"$b/initramfs.cpio.gz" "$vmdir" hibernate tpm2 \
+		"rtgate_test=hibernate $args"
+	VM_KEEP=$keep "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" \
+		"$b/initramfs.cpio.gz" "$vmdir" hibernate_resume tpm2 \
+		"rtgate_test=hibernate_resume $args resume=/dev/vda"
+	rm -rf "$keep"
 }
 
 # fwtrace BASE BDIR VMDIR: QEMU's execution trace of the firmware's runtime
@@ -173,6 +190,10 @@ for base in "$@"; do
 			a) [ "$name" = open15 ] || continue ;;
 			b) [ "$name" != open15 ] || continue ;;
 			esac
+			if [ "$name" = hibernate ]; then
+				hibernate_vms "$base" "$b" "$vmdir" "$args"
+				continue
+			fi
 			echo "== $base: VM $name ($tpm: $args)"
 			"$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
 				"$vmdir" "$name" "$tpm" "rtgate_test=$name $args"
@@ -181,6 +202,7 @@ for base in "$@"; do
 	wait
 	for name in $(echo "$scenarios" | cut -d' ' -f1); do
 		count_vm "$base" "$vmdir" "$name"
+		[ "$name" != hibernate ] || count_vm "$base" "$vmdir" hibernate_resume
 	done
 	# Known answers: the PCR after one opening, recomputed here from the
 	# documented event; after the emulated Secure Launch, PCR 18 before

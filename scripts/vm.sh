@@ -31,12 +31,23 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-cp "$ovmf_vars" "$tmp/vars.fd"
+# VM_KEEP=DIR: keep the variable store, the TPM state and a 256 MiB disk
+# (virtio, /dev/vda in the guest, sparse) in DIR, so that a second boot continues
+# the first one's machine (hibernation and resume).
+keep=$tmp
+disk=
+if [ -n "${VM_KEEP:-}" ]; then
+	keep=$VM_KEEP
+	mkdir -p "$keep"
+	[ -f "$keep/disk.img" ] || truncate -s 256M "$keep/disk.img"
+	disk="-drive if=virtio,format=raw,file=$keep/disk.img"
+fi
+[ -f "$keep/vars.fd" ] || cp "$ovmf_vars" "$keep/vars.fd"
 tpmargs=
 case $tpm in
 tpm2|tpm2tis|tpm12)
 	command -v swtpm >/dev/null || die "swtpm missing"
-	mkdir -p "$tmp/state"
+	mkdir -p "$keep/state"
 	v=--tpm2
 	dev=tpm-crb
 	if [ "$tpm" = tpm12 ]; then
@@ -46,7 +57,7 @@ tpm2|tpm2tis|tpm12)
 		dev=tpm-tis
 	fi
 	# shellcheck disable=SC2086
-	swtpm socket $v --tpmstate dir="$tmp/state" \
+	swtpm socket $v --tpmstate dir="$keep/state" \
 		--ctrl type=unixio,path="$tmp/swtpm.sock" \
 		--log file="$out/$name.swtpm.log",level=${SWTPM_LOGLEVEL:-1} \
 		--flags startup-clear --pid file="$tmp/swtpm.pid" --daemon ||
@@ -115,7 +126,7 @@ fi
 timeout "$timeout" qemu-system-x86_64 $trace -machine q35 -accel $accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
 	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
-	-drive if=pflash,format=raw,unit=1,file="$tmp/vars.fd" \
+	-drive if=pflash,format=raw,unit=1,file="$keep/vars.fd" $disk \
 	$tpmargs \
 	-serial file:"$out/$name.console" -serial file:"$out/$name.results" \
 	-kernel "$kernel" -initrd "$initrd" \

@@ -1050,6 +1050,7 @@ KUNIT_ARRAY_PARAM(rtgate_suspend, rtgate_suspend_cases, rtgate_suspend_desc);
 static void rtgate_test_suspend_to_ram(struct kunit *test)
 {
 	const struct rtgate_suspend_case *c = test->param_value;
+	struct rtgate_fake *f = test->priv;
 
 	rtgate_fake_set_pcr(c->pcr);
 	if (c->measured)
@@ -1066,10 +1067,9 @@ static void rtgate_test_suspend_to_ram(struct kunit *test)
 	if (c->closes) {
 		/* The next opening is measured again. */
 		KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
-		KUNIT_EXPECT_EQ(test, ((struct rtgate_fake *)test->priv)->extends, 2);
+		KUNIT_EXPECT_EQ(test, f->extends, 2);
 	}
 }
-
 
 /*
  * Hibernation closes an armed gate before the image is taken. After
