@@ -15,17 +15,17 @@
 
 /*
  * True while runtime service calls must not reach firmware. Written only
- * with the EFI runtime lock held (efi_rtgate_switch()), before the first
- * runtime service call, or on the way into a sleep state with every other
- * CPU offline and interrupts off; read with that lock held.
+ * with the EFI runtime lock held (efi_rtgate_switch(),
+ * efi_rtgate_try_close()) or before the first runtime service call. Paths
+ * into firmware read it with that lock held; other readers get a snapshot.
  */
 extern bool efi_rtgate_closed_state;
-
-int efi_rtgate_kexec_load(void);
 
 void efi_rtgate_report(enum efi_rts_ids id, const void *caller);
 void __init efi_rtgate_boot_init(void);
 void efi_rtgate_switch(bool close);
+bool efi_rtgate_try_close(void);
+int efi_rtgate_kexec_load(void);
 
 /**
  * efi_rtgate_closed() - Is the runtime services gate closed?

@@ -361,7 +361,7 @@ kexec)
 	check kexec-file-load kexec -s -l /boot/bzImage --append="efi_rtgate=off"
 	check kexec-load kexec -l /boot/bzImage --append="efi_rtgate=off"
 	expect still-closed-after-loads 0 state
-	check load-message dmesg_has "kexec image loaded by kexec"
+	check load-message dmesg_has "kexec image load by kexec\[[0-9]*\] measured into PCR 15"
 	expect log-two-events 2 log_events
 	snapshot 15 /tmp/after
 	check pcr15-changed-all-banks all_banks_changed 15 /tmp/before /tmp/after

@@ -61,9 +61,11 @@ DEFINE_MUTEX(rtgate_mutex);
 /* Set once the boot decision is taken: the gate then guards every call. */
 static bool rtgate_ready __ro_after_init;
 /*
- * Set when the gate was closed at boot or has been opened with a
- * measurement: from then on, sleep states that reset the PCR close it.
- * Protected by rtgate_mutex once the boot decision is taken.
+ * Set when the gate was closed at boot, has been opened with a
+ * measurement, or was closed by the decision taken again after resume
+ * from hibernation: from then on, sleep states that reset the PCR close
+ * it, and kexec loads are measured. Protected by rtgate_mutex once the
+ * boot decision is taken.
  */
 static bool rtgate_armed;
 /*
@@ -71,7 +73,7 @@ static bool rtgate_armed;
  * opening is refused meanwhile. Protected by rtgate_mutex.
  */
 static bool rtgate_sleeping;
-/* Set when the platform's sleep closed the gate (rtgate_syscore_suspend()). */
+/* Set when rtgate_syscore_suspend() closed the gate, until syscore resume. */
 static bool rtgate_closed_by_sleep;
 
 static const char * const rtgate_service_names[] = {
@@ -391,19 +393,19 @@ VISIBLE_IF_KUNIT int rtgate_kexec_load(void)
 	if (!rtgate_armed)
 		goto out;
 	if (!rtgate_pcr_reachable(rtgate_boot_reason(), rtgate_pcr)) {
+		pr_warn("%s[%d]: kexec load refused: PCR %u cannot be extended at the TPM locality the driver uses after a %s launch (see efi_rtgate_pcr=)\n",
+			current->comm, task_pid_nr(current), rtgate_pcr,
+			rtgate_reason_name(rtgate_boot_reason()));
 		rc = -EOPNOTSUPP;
-		goto refused;
+		goto out;
 	}
 	rc = rtgate_measure_kexec(rtgate_pcr);
 	if (rc)
-		goto refused;
-	pr_notice("kexec image loaded by %s[%d]; PCR %u extended\n",
-		  current->comm, task_pid_nr(current), rtgate_pcr);
-	goto out;
-
-refused:
-	pr_warn("%s[%d]: kexec load refused: its measurement into PCR %u failed (%d)\n",
-		current->comm, task_pid_nr(current), rtgate_pcr, rc);
+		pr_warn("%s[%d]: kexec load refused: its measurement into PCR %u failed (%d)\n",
+			current->comm, task_pid_nr(current), rtgate_pcr, rc);
+	else
+		pr_notice("kexec image load by %s[%d] measured into PCR %u\n",
+			  current->comm, task_pid_nr(current), rtgate_pcr);
 out:
 	mutex_unlock(&rtgate_mutex);
 	return rc;
@@ -433,8 +435,9 @@ int efi_rtgate_kexec_load(void)
 
 #if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
 /*
- * Exchange the gate's log, PCR and armed state with @state, so that tests
- * leave nothing behind. The open/closed state is the tests' to restore.
+ * Exchange the gate's log, PCR, armed and sleep flags, mode and reason
+ * with @state, so that tests leave nothing behind. The open/closed state
+ * is the tests' to restore.
  */
 void rtgate_state_swap(struct rtgate_state *state)
 {
@@ -569,8 +572,11 @@ VISIBLE_IF_KUNIT int rtgate_pm_notify(struct notifier_block *nb,
 {
 	bool closed;
 
-	/* On mixed-mode firmware the state never changes after boot. */
-	if (efi_is_mixed())
+	/*
+	 * Not where the boot decision never ran (e.g. Xen); on mixed-mode
+	 * firmware the state never changes after boot.
+	 */
+	if (!rtgate_ready || efi_is_mixed())
 		return NOTIFY_DONE;
 
 	mutex_lock(&rtgate_mutex);
@@ -598,10 +604,6 @@ VISIBLE_IF_KUNIT int rtgate_pm_notify(struct notifier_block *nb,
 	case PM_POST_SUSPEND:
 	case PM_POST_RESTORE:
 		rtgate_sleeping = false;
-		if (rtgate_closed_by_sleep) {
-			rtgate_closed_by_sleep = false;
-			pr_info("runtime services closed for suspend\n");
-		}
 		break;
 	}
 	mutex_unlock(&rtgate_mutex);
@@ -609,21 +611,30 @@ VISIBLE_IF_KUNIT int rtgate_pm_notify(struct notifier_block *nb,
 }
 
 /*
- * Suspend to RAM, standby and hibernation only. Runs on the last online
- * CPU with interrupts off and tasks frozen, after the PREPARE notification
- * (so no opening can follow); no runtime service call is in firmware
- * then, as those run with preemption disabled and the other CPUs went
- * offline through stop_machine(). The flag can therefore be written
- * without the runtime lock, which must not be taken here.
+ * Suspend to RAM, standby, hibernation and a kexec jump reach this; suspend
+ * to idle does not. It runs on the last online CPU with interrupts off and
+ * tasks frozen; for a sleep state, after the PREPARE notification, so no
+ * opening can follow. A caller that has checked the gate under the runtime
+ * lock may still be on its way into firmware: if the lock is busy, the
+ * sleep is refused (-EBUSY) rather than taken with the gate open.
  */
 VISIBLE_IF_KUNIT int rtgate_syscore_suspend(void *data)
 {
-	if (!efi_is_mixed() && READ_ONCE(rtgate_pcr) > 15 &&
-	    READ_ONCE(rtgate_armed) && !efi_rtgate_closed()) {
-		WRITE_ONCE(efi_rtgate_closed_state, true);
-		WRITE_ONCE(rtgate_closed_by_sleep, true);
-	}
+	if (efi_is_mixed() || READ_ONCE(rtgate_pcr) <= 15 ||
+	    !READ_ONCE(rtgate_armed) || efi_rtgate_closed())
+		return 0;
+	if (!efi_rtgate_try_close())
+		return -EBUSY;
+	WRITE_ONCE(rtgate_closed_by_sleep, true);
 	return 0;
+}
+
+static void rtgate_syscore_resume(void *data)
+{
+	if (READ_ONCE(rtgate_closed_by_sleep)) {
+		WRITE_ONCE(rtgate_closed_by_sleep, false);
+		pr_info("runtime services closed for suspend\n");
+	}
 }
 
 static struct notifier_block rtgate_pm_nb = {
@@ -632,6 +643,7 @@ static struct notifier_block rtgate_pm_nb = {
 
 static const struct syscore_ops rtgate_syscore_ops = {
 	.suspend = rtgate_syscore_suspend,
+	.resume = rtgate_syscore_resume,
 };
 
 static struct syscore rtgate_syscore = {
