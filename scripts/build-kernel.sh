@@ -7,7 +7,9 @@
 set -eu
 repo=$1 build=$2 base=$3
 shift 3
-frags="$*"
+# configs/vm.config: kexec and hibernation for the VM scenarios, not for
+# the series' own bisect and lint builds.
+frags="$* $repo/configs/vm.config"
 # Base sl is built with Secure Launch on.
 [ "$base" = sl ] && frags="$frags $repo/configs/slaunch.config"
 j=${JOBS:-$(nproc)}
