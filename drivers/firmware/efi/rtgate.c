@@ -325,6 +325,23 @@ VISIBLE_IF_KUNIT bool rtgate_runtime_usable(void)
 }
 
 /*
+ * Refuse, before the TPM is used, a measurement into a PCR the TPM driver
+ * cannot extend after this boot's launch; @what names the refused act.
+ * Called with rtgate_mutex held.
+ */
+static int rtgate_check_reachable(const char *what)
+{
+	enum rtgate_reason reason = rtgate_boot_reason();
+
+	if (rtgate_pcr_reachable(reason, rtgate_pcr))
+		return 0;
+	pr_warn("%s[%d]: %s refused: PCR %u cannot be extended at the TPM locality the driver uses after a %s launch (see efi_rtgate_pcr=)\n",
+		current->comm, task_pid_nr(current), what, rtgate_pcr,
+		rtgate_reason_name(reason));
+	return -EOPNOTSUPP;
+}
+
+/*
  * Open (measuring first) or close the gate. Opening an open gate and
  * closing a closed one succeed without doing anything. Opening after the
  * firmware was disabled for good measures nothing: an event would claim
@@ -350,13 +367,9 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 			rc = -ENXIO;
 			goto out;
 		}
-		if (!rtgate_pcr_reachable(rtgate_boot_reason(), rtgate_pcr)) {
-			pr_warn("%s[%d]: PCR %u cannot be extended at the TPM locality the driver uses after a %s launch: the gate stays closed (see efi_rtgate_pcr=)\n",
-				current->comm, task_pid_nr(current), rtgate_pcr,
-				rtgate_reason_name(rtgate_boot_reason()));
-			rc = -EOPNOTSUPP;
+		rc = rtgate_check_reachable("opening");
+		if (rc)
 			goto out;
-		}
 		rc = rtgate_measure_open(rtgate_pcr);
 		if (!rc) {
 			rtgate_armed = true;
@@ -392,13 +405,9 @@ VISIBLE_IF_KUNIT int rtgate_kexec_load(void)
 
 	if (!rtgate_armed)
 		goto out;
-	if (!rtgate_pcr_reachable(rtgate_boot_reason(), rtgate_pcr)) {
-		pr_warn("%s[%d]: kexec load refused: PCR %u cannot be extended at the TPM locality the driver uses after a %s launch (see efi_rtgate_pcr=)\n",
-			current->comm, task_pid_nr(current), rtgate_pcr,
-			rtgate_reason_name(rtgate_boot_reason()));
-		rc = -EOPNOTSUPP;
+	rc = rtgate_check_reachable("kexec load");
+	if (rc)
 		goto out;
-	}
 	rc = rtgate_measure_kexec(rtgate_pcr);
 	if (rc)
 		pr_warn("%s[%d]: kexec load refused: its measurement into PCR %u failed (%d)\n",
