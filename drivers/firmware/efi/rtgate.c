@@ -576,17 +576,9 @@ static const struct attribute_group rtgate_attr_group = {
  *   kernel that restored the image may have been started by a launch that
  *   the kernel that took it was not. It can close the gate, never open it.
  */
-VISIBLE_IF_KUNIT int rtgate_pm_notify(struct notifier_block *nb,
-				      unsigned long action, void *data)
+VISIBLE_IF_KUNIT void rtgate_pm_transition(unsigned long action)
 {
 	bool closed;
-
-	/*
-	 * Not where the boot decision never ran (e.g. Xen); on mixed-mode
-	 * firmware the state never changes after boot.
-	 */
-	if (!rtgate_ready || efi_is_mixed())
-		return NOTIFY_DONE;
 
 	mutex_lock(&rtgate_mutex);
 	switch (action) {
@@ -616,6 +608,17 @@ VISIBLE_IF_KUNIT int rtgate_pm_notify(struct notifier_block *nb,
 		break;
 	}
 	mutex_unlock(&rtgate_mutex);
+}
+
+static int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	/*
+	 * Not where the boot decision never ran (e.g. Xen); on mixed-mode
+	 * firmware the state never changes after boot.
+	 */
+	if (rtgate_ready && !efi_is_mixed())
+		rtgate_pm_transition(action);
 	return NOTIFY_DONE;
 }
 

@@ -100,8 +100,7 @@ size_t rtgate_log_entry(u8 *buf, u32 pcr, const struct tpm_digest *digests,
 			const u8 *event, u32 event_len);
 int rtgate_check_banks(const struct tpm_bank_info *banks, u32 nr_banks);
 int rtgate_set_open(bool open);
-int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
-		     void *data);
+void rtgate_pm_transition(unsigned long action);
 int rtgate_syscore_suspend(void *data);
 int rtgate_kexec_load(void);
 u8 *rtgate_log_dup(size_t *len);
