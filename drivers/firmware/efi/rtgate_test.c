@@ -1227,6 +1227,41 @@ static void rtgate_test_refusal_hooks(struct kunit *test)
 				EFI_SECURITY_VIOLATION);
 }
 
+/*
+ * A SecureBoot read that the closed gate refused must not read as "Secure
+ * Boot off"; every other answer, and every answer while open, stands.
+ */
+static void rtgate_test_secureboot_mode(struct kunit *test)
+{
+	static const enum efi_secureboot_mode kept[] = {
+		efi_secureboot_mode_unset,
+		efi_secureboot_mode_disabled,
+		efi_secureboot_mode_enabled,
+	};
+	enum efi_secureboot_mode mode;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, efi_rtgate_secureboot_mode(efi_secureboot_mode_unknown),
+			efi_secureboot_mode_enabled);
+	for (i = 0; i < ARRAY_SIZE(kept); i++)
+		KUNIT_EXPECT_EQ(test, efi_rtgate_secureboot_mode(kept[i]), kept[i]);
+
+	/* The whole path IMA takes, against the firmware's own variable. */
+	if (efi_enabled(EFI_RUNTIME_SERVICES) && efi.get_variable) {
+		mode = efi_get_secureboot_mode(efi.get_variable);
+		KUNIT_EXPECT_EQ(test, mode, efi_secureboot_mode_unknown);
+		KUNIT_EXPECT_EQ(test, efi_rtgate_secureboot_mode(mode),
+				efi_secureboot_mode_enabled);
+	}
+
+	efi_rtgate_switch(false);
+	KUNIT_EXPECT_EQ(test, efi_rtgate_secureboot_mode(efi_secureboot_mode_unknown),
+			efi_secureboot_mode_unknown);
+	for (i = 0; i < ARRAY_SIZE(kept); i++)
+		KUNIT_EXPECT_EQ(test, efi_rtgate_secureboot_mode(kept[i]), kept[i]);
+}
+
 static struct kunit_case rtgate_param_cases[] = {
 	KUNIT_CASE_PARAM(rtgate_test_parse_mode, rtgate_mode_gen_params),
 	KUNIT_CASE_PARAM(rtgate_test_parse_pcr, rtgate_pcr_gen_params),
@@ -1264,6 +1299,7 @@ static struct kunit_case rtgate_sm_cases[] = {
 	KUNIT_CASE(rtgate_test_kexec_load),
 	KUNIT_CASE(rtgate_test_kexec_load_fails),
 	KUNIT_CASE(rtgate_test_refusal_hooks),
+	KUNIT_CASE(rtgate_test_secureboot_mode),
 	{}
 };
 
