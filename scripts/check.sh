@@ -48,7 +48,8 @@ rebind tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 kexec tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 hibernate tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0 no_console_suspend
-vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
+vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
+secboot tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
 # Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
 sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0'
 # The firmware execution trace (bases upstream and lts): three VMs.
@@ -104,6 +105,27 @@ hibernate_vms() {
 		"$b/initramfs.cpio.gz" "$vmdir" hibernate_resume tpm2 \
 		"rtgate_test=hibernate_resume $args resume=/dev/vda"
 	rm -rf "$keep"
+}
+
+# secboot_vm BASE BDIR VMDIR ARGS: boot the kernel, signed with the test
+# key Debian's OVMF ships, on Secure-Boot-enabled firmware that enrolls it.
+secboot_vm() {
+	base=$1 b=$2 vmdir=$3 args=$4
+	ovmf=/usr/share/OVMF
+	key=$vmdir/secboot.key
+	signed=$vmdir/bzImage${FLAVOR:-}.signed
+	echo "== $base: VM secboot (Secure Boot, signed kernel: $args)"
+	rm -f "$signed"
+	if ! openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+			-out "$key" 2>"$vmdir/secboot.sign.log" ||
+	   ! sbsign --key "$key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
+			--output "$signed" "$b/bzImage${FLAVOR:-}" >>"$vmdir/secboot.sign.log" 2>&1; then
+		echo "RESULT FAIL secboot.sign-kernel see $vmdir/secboot.sign.log" > "$vmdir/secboot.results"
+		return
+	fi
+	OVMF_CODE=$ovmf/OVMF_CODE_4M.secboot.fd OVMF_VARS=$ovmf/OVMF_VARS_4M.snakeoil.fd \
+	VM_SECURE_BOOT=1 "$repo/scripts/vm.sh" "$signed" "$b/initramfs.cpio.gz" \
+		"$vmdir" secboot tpm2 "rtgate_test=secboot $args"
 }
 
 # fwtrace BASE BDIR VMDIR: QEMU's execution trace of the firmware's runtime
@@ -190,10 +212,14 @@ for base in "$@"; do
 			a) [ "$name" = open15 ] || continue ;;
 			b) [ "$name" != open15 ] || continue ;;
 			esac
-			if [ "$name" = hibernate ]; then
+			case $name in
+			hibernate)
 				hibernate_vms "$base" "$b" "$vmdir" "$args"
-				continue
-			fi
+				continue ;;
+			secboot)
+				secboot_vm "$base" "$b" "$vmdir" "$args"
+				continue ;;
+			esac
 			echo "== $base: VM $name ($tpm: $args)"
 			"$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
 				"$vmdir" "$name" "$tpm" "rtgate_test=$name $args"

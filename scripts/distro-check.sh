@@ -79,15 +79,15 @@ EOF
 uv=$d/uv.config
 printf '%s\n' CONFIG_X86_EXTENDED_PLATFORM=y CONFIG_X86_UV=y > "$uv"
 
-# The objects: each C file under drivers/ or arch/ that an entry of the
-# series adds or patches (a patch is the file's path plus ".patch", under
-# series/ENTRY/ when a later entry patches the file again).
+# The objects: each C file under drivers/, arch/ or security/ that an
+# entry of the series adds or patches (a patch is the file's path plus
+# ".patch", under series/ENTRY/ when a later entry patches the file again).
 # shellcheck disable=SC2013 # entry names are single words
 objs=$(for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
 		grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/$e.files"
 	done | sed 's|^series/[^/]*/||; s|\.patch$||' |
-	grep -E '^(drivers|arch)/.*\.c$' | sed 's|\.c$|.o|' | sort -u)
-[ -n "$objs" ] || die "the series names no C file under drivers/ or arch/"
+	grep -E '^(drivers|arch|security)/.*\.c$' | sed 's|\.c$|.o|' | sort -u)
+[ -n "$objs" ] || die "the series names no C file under drivers/, arch/ or security/"
 
 # kbuild_list O DIR: what DIR's kbuild makefile builds with O/.config, as
 # make itself reads it: obj-y and obj-m (objects and directories) and the
@@ -104,12 +104,12 @@ kbuild_list() {
 }
 # built O PATH: the configuration in O builds PATH (an object), that is
 # PATH's makefile lists it and every directory above it is entered; up to
-# drivers/ and arch/x86/, which the top Makefile always enters.
+# drivers/, arch/x86/ and security/, which the top Makefile always enters.
 built() {
 	path=$2
 	while :; do
 		dir=$(dirname "$path")
-		case $dir in drivers|arch/x86) return 0 ;; esac
+		case $dir in drivers|arch/x86|security) return 0 ;; esac
 		name=$(basename "$path")
 		case $path in */) name=$name/ ;; esac
 		list=$(kbuild_list "$1" "$dir") || return 2

@@ -122,8 +122,15 @@ if [ -n "${EXEC_TRACE:-}" ]; then
 	tracer=$!
 	trace="-d exec${EXEC_TRACE_NOCHAIN:+,nochain} -dfilter $EXEC_TRACE -D $tmp/exec"
 fi
+# VM_SECURE_BOOT=1: firmware with Secure Boot (OVMF_CODE, OVMF_VARS with
+# enrolled keys) needs SMM, and its variable store only writable from SMM.
+machine=q35 secure=
+if [ -n "${VM_SECURE_BOOT:-}" ]; then
+	machine=q35,smm=on
+	secure="-global driver=cfi.pflash01,property=secure,value=on"
+fi
 # shellcheck disable=SC2086
-timeout "$timeout" qemu-system-x86_64 $trace -machine q35 -accel $accel -m 512 -smp 2 \
+timeout "$timeout" qemu-system-x86_64 $trace -machine $machine $secure -accel $accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
 	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
 	-drive if=pflash,format=raw,unit=1,file="$keep/vars.fd" $disk \

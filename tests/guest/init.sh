@@ -573,6 +573,24 @@ trace_off)
 	open_at_boot cmdline
 	check no-physical-mode-message sh -c '! dmesg | grep -q "SetVirtualAddressMap() not called"'
 	;;
+secboot)
+	# Secure-Boot-enabled OVMF with enrolled keys, the kernel signed for
+	# it. Closed at boot: the kernel keeps the Secure Boot state the EFI
+	# stub read before ExitBootServices(), it does not read it as off.
+	sbvar=$VARS/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
+	expect closed-at-boot 0 state
+	check secure-boot-enabled dmesg_has "Secure boot enabled"
+	check no-secure-boot-disabled sh -c '! dmesg | grep -q "Secure boot disabled"'
+	check no-secureboot-fallback sh -c '! dmesg | grep -q "Secure Boot state unreadable"'
+	# The firmware is not asked meanwhile: no variable to read.
+	mount_vars
+	expect no-variable-while-closed 0 nvars
+	# After a measured opening, the firmware's own variable agrees.
+	expect open OK write_knob 1
+	remount_vars
+	# efivarfs: 4 bytes of attributes, then the value.
+	expect firmware-says-secure-boot-on 01 sh -c "od -An -tx1 $sbvar | awk '{ print \$5 }'"
+	;;
 off)
 	# efi_rtgate=off: runtime services work from boot.
 	open_at_boot cmdline
