@@ -977,15 +977,9 @@ static void rtgate_stub_no_launch(struct kunit *test)
 }
 
 /*
- * A PM notification, as the notifier passes it on once the boot decision
- * has run (it has not in a kernel booted without EFI, e.g. by kunit.py).
- */
-static void rtgate_pm(unsigned long action)
-{
-	rtgate_pm_transition(action);
-}
-
-/*
+ * The sleep tests call rtgate_pm_transition(), as the PM notifier does
+ * once the boot decision has run; under kunit.py (no EFI) it never runs.
+ *
  * From PREPARE to POST an opening is refused with -EBUSY and touches
  * neither the TPM nor the log; closing still works; POST ends the window.
  */
@@ -1003,7 +997,7 @@ static void rtgate_test_sleep_window(struct kunit *test)
 	rtgate_stub_no_launch(test);
 	for (i = 0; i < ARRAY_SIZE(prepare); i++) {
 		KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
-		rtgate_pm(prepare[i]);
+		rtgate_pm_transition(prepare[i]);
 		KUNIT_EXPECT_EQ(test, rtgate_set_open(false), 0);
 		KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -EBUSY);
 		KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
@@ -1011,7 +1005,7 @@ static void rtgate_test_sleep_window(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
 				sizeof(rtgate_golden_header) +
 				(i + 1) * RTGATE_ENTRY_LEN);
-		rtgate_pm(post[i]);
+		rtgate_pm_transition(post[i]);
 		KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
 	}
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
@@ -1023,9 +1017,9 @@ static void rtgate_test_sleep_window(struct kunit *test)
 static void rtgate_test_suspend_to_idle(struct kunit *test)
 {
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
-	rtgate_pm(PM_SUSPEND_PREPARE);
+	rtgate_pm_transition(PM_SUSPEND_PREPARE);
 	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
-	rtgate_pm(PM_POST_SUSPEND);
+	rtgate_pm_transition(PM_POST_SUSPEND);
 	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
 }
 
@@ -1063,10 +1057,10 @@ static void rtgate_test_suspend_to_ram(struct kunit *test)
 		efi_rtgate_switch(false);
 	KUNIT_ASSERT_FALSE(test, efi_rtgate_closed());
 
-	rtgate_pm(PM_SUSPEND_PREPARE);
+	rtgate_pm_transition(PM_SUSPEND_PREPARE);
 	KUNIT_EXPECT_EQ(test, rtgate_syscore_suspend(NULL), 0);
 	KUNIT_EXPECT_EQ(test, efi_rtgate_closed(), c->closes);
-	rtgate_pm(PM_POST_SUSPEND);
+	rtgate_pm_transition(PM_POST_SUSPEND);
 	KUNIT_EXPECT_EQ(test, efi_rtgate_closed(), c->closes);
 	if (c->closes) {
 		/* The next opening is measured again. */
@@ -1088,9 +1082,9 @@ static void rtgate_test_hibernation(struct kunit *test)
 
 	/* Opened with a measurement: closed for the image, stays closed. */
 	KUNIT_ASSERT_EQ(test, rtgate_set_open(true), 0);
-	rtgate_pm(PM_HIBERNATION_PREPARE);
+	rtgate_pm_transition(PM_HIBERNATION_PREPARE);
 	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
-	rtgate_pm(PM_POST_HIBERNATION);
+	rtgate_pm_transition(PM_POST_HIBERNATION);
 	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_EQ(test, rtgate_boot_reason(), RTGATE_REASON_NONE);
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
@@ -1100,16 +1094,16 @@ static void rtgate_test_hibernation(struct kunit *test)
 	rtgate_set_open(false);
 	rtgate_fake_set_armed(false);
 	efi_rtgate_switch(false);
-	rtgate_pm(PM_HIBERNATION_PREPARE);
+	rtgate_pm_transition(PM_HIBERNATION_PREPARE);
 	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
-	rtgate_pm(PM_POST_HIBERNATION);
+	rtgate_pm_transition(PM_POST_HIBERNATION);
 	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
 
 	/* Open from boot, restored by a launched kernel: closed and armed. */
 	kunit_activate_static_stub(test, rtgate_slaunch_flags, fake_secure_launch);
-	rtgate_pm(PM_HIBERNATION_PREPARE);
-	rtgate_pm(PM_POST_HIBERNATION);
+	rtgate_pm_transition(PM_HIBERNATION_PREPARE);
+	rtgate_pm_transition(PM_POST_HIBERNATION);
 	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_TRUE(test, rtgate_fake_armed());
 	KUNIT_EXPECT_EQ(test, rtgate_boot_reason(), RTGATE_REASON_SECURE_LAUNCH);
