@@ -12,7 +12,9 @@
 #include <crypto/sha2.h>
 #include <linux/efi.h>
 #include <linux/efi_rtgate.h>
+#include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/suspend.h>
@@ -497,6 +499,9 @@ struct rtgate_fake {
 	bool extend_anyway;		/* extend, then fail (lost response) */
 	bool tamper;			/* on failure, change the PCR otherwise */
 	bool usable;			/* EFI_RUNTIME_SERVICES as seen by the gate */
+	int fail_extend;		/* fail the extension of this number */
+	const u8 *code;			/* the code event's data, or NULL */
+	size_t code_len;
 	struct tpm_digest extended[TPM2_MAX_PCR_BANKS];
 	int reads;
 	int extends;
@@ -571,6 +576,8 @@ static int fake_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 
 	f->extends++;
 	f->pcr = pcr;
+	if (f->extends == f->fail_extend)
+		return -EIO;
 	for (i = 0; i < chip->nr_allocated_banks; i++)
 		f->extended[i] = digests[i];
 	if (pcr >= 24)
@@ -584,7 +591,7 @@ static int fake_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 	return f->extend_rc;
 }
 
-static void fake_ima_measure(const char *data)
+static void fake_ima_measure(const char *name, const u8 *data, size_t len)
 {
 	fake()->ima++;
 }
@@ -592,6 +599,12 @@ static void fake_ima_measure(const char *data)
 static bool fake_runtime_usable(void)
 {
 	return fake()->usable;
+}
+
+static const u8 *fake_code_data(size_t *len)
+{
+	*len = fake()->code_len;
+	return fake()->code;
 }
 
 /* The test's own PCR, log and armed flag take the place of the real ones. */
@@ -646,6 +659,8 @@ static int rtgate_sm_init(struct kunit *test)
 	kunit_activate_static_stub(test, rtgate_tpm_pcr_extend, fake_tpm_pcr_extend);
 	kunit_activate_static_stub(test, rtgate_ima_measure, fake_ima_measure);
 	kunit_activate_static_stub(test, rtgate_runtime_usable, fake_runtime_usable);
+	/* No runtime code digests unless a test sets them. */
+	kunit_activate_static_stub(test, rtgate_code_data, fake_code_data);
 
 	/* Set the real log, PCR and armed flag aside; start closed. */
 	f->saved.pcr = 17;
@@ -682,7 +697,9 @@ static size_t rtgate_test_log_len(struct kunit *test, u8 **copy)
 	return len;
 }
 
-#define RTGATE_ENTRY_LEN	(12 + (2 + 20) + (2 + 32) + 4 + 23)
+/* A TCG_PCR_EVENT2 with the two banks: its fixed part, then the event */
+#define RTGATE_ENTRY_HEAD	(12 + (2 + 20) + (2 + 32) + 4)
+#define RTGATE_ENTRY_LEN	(RTGATE_ENTRY_HEAD + 23)
 
 /*
  * Replay the log's events for @pcr from zero in every bank and compare
@@ -699,8 +716,9 @@ static void rtgate_expect_replay(struct kunit *test, u32 pcr)
 	int b;
 
 	len = rtgate_test_log_len(test, &log);
-	for (off = head; log && off + RTGATE_ENTRY_LEN <= len;
-	     off += RTGATE_ENTRY_LEN) {
+	for (off = head; log && off + RTGATE_ENTRY_HEAD <= len;
+	     off += RTGATE_ENTRY_HEAD +
+		    get_unaligned_le32(log + off + RTGATE_ENTRY_HEAD - 4)) {
 		u8 *d = log + off + 12;
 
 		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + off), pcr);
@@ -1119,6 +1137,179 @@ static const u8 rtgate_golden_kexec_event[] = {
 	'k', 'e', 'x', 'e', 'c',
 };
 
+/* ---- Runtime code digests ---- */
+
+#define X8(x)	x, x, x, x, x, x, x, x
+#define X32(x)	X8(x), X8(x), X8(x), X8(x)
+
+/* Two ranges, 4 KiB at 0x7f000000 and 8 KiB at 0x7f010000 */
+static const u8 rtgate_golden_code[] = {
+	'e', 'f', 'i', '_', 'r', 't', 'g', 'a', 't', 'e', ':',
+	'c', 'o', 'd', 'e', 0x00,
+	0x01, 0x00, 0x00, 0x00,		/* memory attributes table */
+	0x02, 0x00, 0x00, 0x00,		/* two ranges */
+	0x00, 0x00, 0x00, 0x7f, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	X32(0xa1),
+	0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	X32(0xb2),
+};
+
+/* The code event's data is ABI: verifiers read the digests from it. */
+static void rtgate_test_code_event(struct kunit *test)
+{
+	static const u64 phys[] = { 0x7f000000, 0x7f010000 };
+	static const u64 len[] = { 0x1000, 0x2000 };
+	u8 digests[2][SHA256_DIGEST_SIZE];
+	size_t size;
+	u8 *buf;
+
+	memset(digests[0], 0xa1, SHA256_DIGEST_SIZE);
+	memset(digests[1], 0xb2, SHA256_DIGEST_SIZE);
+	size = rtgate_code_encode(NULL, RTGATE_CODE_SOURCE_MEMATTR, phys, len,
+				  digests, 2);
+	KUNIT_ASSERT_EQ(test, size, sizeof(rtgate_golden_code));
+	buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, rtgate_code_encode(buf, RTGATE_CODE_SOURCE_MEMATTR,
+						 phys, len, digests, 2), size);
+	KUNIT_EXPECT_MEMEQ(test, buf, rtgate_golden_code, size);
+	KUNIT_EXPECT_EQ(test, rtgate_code_encode(NULL, RTGATE_CODE_SOURCE_MEMMAP,
+						 NULL, NULL, NULL, 0),
+			RTGATE_CODE_HEAD_LEN);
+}
+
+/*
+ * The digests taken at boot, checked against the firmware itself: each
+ * range lies in an EfiRuntimeServicesCode region of the memory map and,
+ * since no firmware has run, still hashes to its digest.
+ */
+static void rtgate_test_code_firmware(struct kunit *test)
+{
+	efi_memory_desc_t md;
+	u8 digest[SHA256_DIGEST_SIZE];
+	const u8 *data, *r;
+	u32 source, nr, i;
+	u64 phys, len;
+	size_t size;
+	void *code;
+
+	/* KUnit runs at boot: a gate closed now was closed at boot. */
+	if (!efi_enabled(EFI_RUNTIME_SERVICES) || !efi_rtgate_closed())
+		kunit_skip(test, "the gate was not closed at boot: no digests");
+	data = rtgate_code_data(&size);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, data, "closed at boot, but no digests");
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(data), "no digests taken at boot: %ld",
+			       PTR_ERR(data));
+	KUNIT_ASSERT_GE(test, size, RTGATE_CODE_HEAD_LEN);
+	KUNIT_EXPECT_MEMEQ(test, data, RTGATE_CODE_EVENT_DATA,
+			   sizeof(RTGATE_CODE_EVENT_DATA));
+	source = get_unaligned_le32(data + sizeof(RTGATE_CODE_EVENT_DATA));
+	nr = get_unaligned_le32(data + sizeof(RTGATE_CODE_EVENT_DATA) + 4);
+	KUNIT_EXPECT_TRUE(test, source == RTGATE_CODE_SOURCE_MEMATTR ||
+				source == RTGATE_CODE_SOURCE_MEMMAP);
+	KUNIT_EXPECT_GT(test, nr, 0);
+	KUNIT_EXPECT_LE(test, nr, RTGATE_CODE_MAX_RANGES);
+	KUNIT_ASSERT_EQ(test, size,
+			RTGATE_CODE_HEAD_LEN + nr * RTGATE_CODE_RANGE_LEN);
+
+	for (i = 0; i < nr; i++) {
+		r = data + RTGATE_CODE_HEAD_LEN + i * RTGATE_CODE_RANGE_LEN;
+		phys = get_unaligned_le64(r);
+		len = get_unaligned_le64(r + 8);
+		KUNIT_EXPECT_EQ(test, phys & (EFI_PAGE_SIZE - 1), 0);
+		KUNIT_EXPECT_EQ(test, len & (EFI_PAGE_SIZE - 1), 0);
+		KUNIT_ASSERT_GT(test, len, 0);
+		KUNIT_ASSERT_EQ(test, efi_mem_desc_lookup(phys, &md), 0);
+		KUNIT_EXPECT_EQ(test, md.type, EFI_RUNTIME_SERVICES_CODE);
+		KUNIT_EXPECT_LE(test, phys + len,
+				md.phys_addr + (md.num_pages << EFI_PAGE_SHIFT));
+		code = memremap(phys, len, MEMREMAP_WB);
+		KUNIT_ASSERT_NOT_NULL(test, code);
+		sha256(code, len, digest);
+		memunmap(code);
+		KUNIT_EXPECT_MEMEQ_MSG(test, r + 16, digest, SHA256_DIGEST_SIZE,
+				       "range %u at 0x%llx changed", i, phys);
+	}
+}
+
+/*
+ * With digests taken at boot, an opening extends the PCR twice, code event
+ * first, and logs both; the log replays to the PCR.
+ */
+static void rtgate_test_open_code(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+	size_t head = sizeof(rtgate_golden_header);
+	size_t code_entry = RTGATE_ENTRY_HEAD + 8 + sizeof(rtgate_golden_code);
+	u8 *event, *log;
+	u8 digest[SHA256_DIGEST_SIZE];
+	size_t len;
+
+	f->code = rtgate_golden_code;
+	f->code_len = sizeof(rtgate_golden_code);
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
+	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, f->extends, 2);
+	KUNIT_EXPECT_EQ(test, f->ima, 2);
+	/* The last extension is the opening event. */
+	KUNIT_EXPECT_MEMEQ(test, f->extended[1].digest, rtgate_event_sha256, 32);
+
+	event = kunit_kzalloc(test, 8 + sizeof(rtgate_golden_code), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, event);
+	put_unaligned_le32(RTGATE_EVENT_TAG_ID, event);
+	put_unaligned_le32(sizeof(rtgate_golden_code), event + 4);
+	memcpy(event + 8, rtgate_golden_code, sizeof(rtgate_golden_code));
+	rtgate_hash(TPM_ALG_SHA256, event, 8 + sizeof(rtgate_golden_code), digest);
+
+	len = rtgate_test_log_len(test, &log);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	KUNIT_EXPECT_EQ(test, len, head + code_entry + RTGATE_ENTRY_LEN);
+	if (len == head + code_entry + RTGATE_ENTRY_LEN) {
+		KUNIT_EXPECT_MEMEQ(test, log + head + 36, digest, 32);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(log + head + 68),
+				8 + sizeof(rtgate_golden_code));
+		KUNIT_EXPECT_MEMEQ(test, log + head + 72, event,
+				   8 + sizeof(rtgate_golden_code));
+		KUNIT_EXPECT_MEMEQ(test, log + len - 23, rtgate_golden_event, 23);
+	}
+	kfree(log);
+	rtgate_expect_replay(test, 17);
+}
+
+/* The opening event fails after the code event: logged, replays, closed. */
+static void rtgate_test_open_code_half(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+
+	f->code = rtgate_golden_code;
+	f->code_len = sizeof(rtgate_golden_code);
+	f->fail_extend = 2;
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -EIO);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
+	KUNIT_EXPECT_EQ(test, f->extends, 2);
+	KUNIT_EXPECT_EQ(test, f->ima, 1);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
+			sizeof(rtgate_golden_header) + RTGATE_ENTRY_HEAD + 8 +
+			sizeof(rtgate_golden_code));
+	rtgate_expect_replay(test, 17);
+}
+
+/* Digests that could not be taken at boot: refused before the TPM. */
+static void rtgate_test_open_code_unmeasured(struct kunit *test)
+{
+	struct rtgate_fake *f = test->priv;
+
+	f->code = ERR_PTR(-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -EOPNOTSUPP);
+	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
+	KUNIT_EXPECT_EQ(test, f->reads + f->extends, 0);
+	KUNIT_EXPECT_EQ(test, f->ima, 0);
+	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL), 0);
+}
+
 /* The kexec event bytes are ABI too. */
 static void rtgate_test_kexec_event(struct kunit *test)
 {
@@ -1268,6 +1459,8 @@ static struct kunit_case rtgate_param_cases[] = {
 	KUNIT_CASE(rtgate_test_log_entry),
 	KUNIT_CASE_PARAM(rtgate_test_hash, rtgate_hash_gen_params),
 	KUNIT_CASE_PARAM(rtgate_test_check_banks, rtgate_banks_gen_params),
+	KUNIT_CASE(rtgate_test_code_event),
+	KUNIT_CASE(rtgate_test_code_firmware),
 	{}
 };
 
@@ -1286,6 +1479,9 @@ static struct kunit_case rtgate_sm_cases[] = {
 	KUNIT_CASE_PARAM(rtgate_test_open_policy, rtgate_policy_gen_params),
 	KUNIT_CASE(rtgate_test_lost_response),
 	KUNIT_CASE_PARAM(rtgate_test_open_fails, rtgate_fail_gen_params),
+	KUNIT_CASE(rtgate_test_open_code),
+	KUNIT_CASE(rtgate_test_open_code_half),
+	KUNIT_CASE(rtgate_test_open_code_unmeasured),
 	KUNIT_CASE(rtgate_test_sleep_window),
 	KUNIT_CASE(rtgate_test_suspend_to_idle),
 	KUNIT_CASE_PARAM(rtgate_test_suspend_to_ram, rtgate_suspend_gen_params),

@@ -44,10 +44,11 @@
  * stays mounted; the tests that open skip if it cannot be mounted). The
  * log must be well formed: a Spec ID Event03 header, then TCG_PCR_EVENT2
  * entries with a digest for each bank of the header. The write must add
- * exactly one event (also with 64 concurrent writers), of type
- * EV_EVENT_TAG, holding the documented 23-byte event, with each digest
- * the hash of that event. No new event fails with "opened without a new
- * measurement".
+ * exactly one opening (also with 64 concurrent writers): an event of type
+ * EV_EVENT_TAG holding the documented 23-byte event, after a runtime code
+ * event where the gate was closed at boot (well formed: tag, size, source
+ * and page-aligned ranges), with each digest the hash of its event. No
+ * new event fails with "opened without a new measurement".
  *
  * The PCR checked is the new event's PCRIndex, so efi_rtgate_pcr= need
  * not be known. Before the write the test reads the PCR of the log's
@@ -55,7 +56,8 @@
  * empty, all 24 PCRs. In each bank of the log header that
  * /sys/class/tpm/tpm0 shows (pcr-sha1, pcr-sha256, pcr-sha384 and
  * pcr-sha512; a TPM 1.2 shows sha1 in its pcrs file) the PCR must have
- * changed, by this one extension: after == H(before || digest). At least
+ * changed, by these extensions in log order: after == H(before ||
+ * digest), once per new event. At least
  * one bank must be shown. Firmware or a launch may have extended the PCR
  * before the gate did, so replaying the log is only checked when this
  * run appended the log's first event to a PCR holding zeros: then the
@@ -121,6 +123,20 @@ static const __u8 rtgate_event[] = {
 	'e', 'f', 'i', '_', 'r', 't', 'g', 'a', 't', 'e', ':', 'o', 'p', 'e',
 	'n',
 };
+
+/*
+ * The runtime code event that precedes each opening of a gate closed at
+ * boot: the same tag, then "efi_rtgate:code" and its NUL, the source of
+ * the ranges (1 memory attributes table, 2 memory map) and their number
+ * (le32 each), then per range its start and length (le64 each) and the
+ * SHA-256 digest of its content.
+ */
+static const char rtgate_code_magic[] = "efi_rtgate:code";
+#define RTGATE_CODE_HEAD	(sizeof(rtgate_code_magic) + 8)
+#define RTGATE_CODE_RANGE	48
+#define RTGATE_CODE_MAX_RANGES	128
+#define RTGATE_CODE_EVENT_MAX	(8 + RTGATE_CODE_HEAD + \
+				 RTGATE_CODE_MAX_RANGES * RTGATE_CODE_RANGE)
 
 /* The PCR banks the test can check, and their names in sysfs */
 static const struct {
@@ -289,6 +305,15 @@ static const char *rtgate_skip_reason(void)
 
 /* ---- Event log and PCRs ---- */
 
+/* One TCG_PCR_EVENT2 of the event log */
+struct rtgate_log_event {
+	__u32 pcr;
+	__u32 type;
+	__u8 digest[RTGATE_MAX_ALGS][RTGATE_HASH_MAX];	/* header order */
+	__u32 len;
+	__u8 data[RTGATE_CODE_EVENT_MAX];		/* its first bytes */
+};
+
 /* What the event log holds */
 struct rtgate_log {
 	__u32 nr_algs;			/* banks in the Spec ID header */
@@ -296,13 +321,9 @@ struct rtgate_log {
 	__u16 size[RTGATE_MAX_ALGS];
 	size_t nr_events;		/* TCG_PCR_EVENT2 entries */
 	__u32 last_pcr;			/* PCRIndex of the last one */
-	/* The event picked by number, if there is one */
-	bool picked;
-	__u32 pcr;
-	__u32 type;
-	__u8 digest[RTGATE_MAX_ALGS][RTGATE_HASH_MAX];	/* header order */
-	__u32 event_len;
-	__u8 event[sizeof(rtgate_event)];		/* its first bytes */
+	/* The events from the one picked by number on, at most two */
+	size_t nr_picked;
+	struct rtgate_log_event ev[2];
 	/* The log's events in one PCR replayed from zeros, header order */
 	__u8 replay[RTGATE_MAX_ALGS][RTGATE_HASH_MAX];
 };
@@ -526,6 +547,7 @@ static int rtgate_log_parse(const __u8 *buf, size_t len, size_t pick,
 {
 	bool seen[RTGATE_MAX_ALGS];
 	__u32 pcr, count, size;
+	struct rtgate_log_event *ev;
 	size_t off, n;
 	__u32 i, k;
 
@@ -548,10 +570,11 @@ static int rtgate_log_parse(const __u8 *buf, size_t len, size_t pick,
 			return -1;
 		}
 		log->last_pcr = pcr;
-		if (n == pick) {
-			log->picked = true;
-			log->pcr = pcr;
-			log->type = rtgate_le32(buf + off + 4);
+		ev = n >= pick && n - pick < 2 ? &log->ev[n - pick] : NULL;
+		if (ev) {
+			log->nr_picked++;
+			ev->pcr = pcr;
+			ev->type = rtgate_le32(buf + off + 4);
 		}
 		off += 12;
 		memset(seen, 0, sizeof(seen));
@@ -570,8 +593,8 @@ static int rtgate_log_parse(const __u8 *buf, size_t len, size_t pick,
 			off += 2;
 			if (len - off < log->size[k])
 				goto truncated;
-			if (n == pick)
-				memcpy(log->digest[k], buf + off, log->size[k]);
+			if (ev)
+				memcpy(ev->digest[k], buf + off, log->size[k]);
 			if ((int)pcr == replay && rtgate_hash_size(log->alg[k]))
 				rtgate_extend(log->alg[k], log->replay[k],
 					      buf + off);
@@ -583,10 +606,10 @@ static int rtgate_log_parse(const __u8 *buf, size_t len, size_t pick,
 		off += 4;
 		if (size > len - off)
 			goto truncated;
-		if (n == pick) {
-			log->event_len = size;
-			memcpy(log->event, buf + off,
-			       size < sizeof(log->event) ? size : sizeof(log->event));
+		if (ev) {
+			ev->len = size;
+			memcpy(ev->data, buf + off,
+			       size < sizeof(ev->data) ? size : sizeof(ev->data));
 		}
 		off += size;
 	}
@@ -763,40 +786,96 @@ static void rtgate_replay_check(struct __test_metadata *_metadata,
 	}
 }
 
+/* Is @len bytes at @data the documented opening event? */
+static bool rtgate_is_open_event(const __u8 *data, __u32 len)
+{
+	return len == sizeof(rtgate_event) &&
+	       !memcmp(data, rtgate_event, sizeof(rtgate_event));
+}
+
 /*
- * After a write that opened the gate of @m: exactly one new event, the
- * documented one, and its PCR extended by it in every bank sysfs shows.
+ * Is it a runtime code event? Its tag and size, a known source, and as
+ * many ranges as its size holds, each page aligned and not empty.
+ * Return: NULL, or what is wrong with it.
  */
-static void rtgate_measure_end(struct __test_metadata *_metadata,
-			       const struct rtgate_measure *m)
+static const char *rtgate_code_check(const __u8 *ev, __u32 len)
+{
+	const __u8 *data = ev + 8, *r;
+	__u32 source, nr, i;
+
+	if (len < 8 + RTGATE_CODE_HEAD || len > RTGATE_CODE_EVENT_MAX ||
+	    memcmp(ev, rtgate_event, 4) ||
+	    memcmp(data, rtgate_code_magic, sizeof(rtgate_code_magic)))
+		return "neither the opening event nor a runtime code event";
+	if (rtgate_le32(ev + 4) != len - 8)
+		return "tagged event size differs from the event size";
+	source = rtgate_le32(data + sizeof(rtgate_code_magic));
+	nr = rtgate_le32(data + sizeof(rtgate_code_magic) + 4);
+	if (source != 1 && source != 2)
+		return "unknown source of the ranges";
+	if (!nr || nr > RTGATE_CODE_MAX_RANGES ||
+	    len != 8 + RTGATE_CODE_HEAD + nr * RTGATE_CODE_RANGE)
+		return "number of ranges does not match the size";
+	for (i = 0; i < nr; i++) {
+		r = data + RTGATE_CODE_HEAD + i * RTGATE_CODE_RANGE;
+		if ((rtgate_le32(r) & 0xfff) || (rtgate_le32(r + 8) & 0xfff) ||
+		    (!rtgate_le32(r + 8) && !rtgate_le32(r + 12)))
+			return "a range is not page aligned, or empty";
+	}
+	return NULL;
+}
+
+/*
+ * After a write that opened the gate of @m: the documented opening event,
+ * after a runtime code event where the gate keeps the runtime code's
+ * digests, each digest the hash of its event, and their PCR extended by
+ * them in that order in every bank sysfs shows. With @half the opening
+ * event may be missing: an opening whose second extension failed leaves
+ * the code event alone, which must then explain the PCR.
+ */
+static void rtgate_measure_check(struct __test_metadata *_metadata,
+				 const struct rtgate_measure *m, bool half)
 {
 	__u8 after[RTGATE_NR_BANKS][RTGATE_HASH_MAX], want[RTGATE_HASH_MAX];
+	__u8 digest[RTGATE_HASH_MAX];
 	char hex[4][2 * RTGATE_HASH_MAX + 1];
 	__u8 now[RTGATE_NR_PCRS][RTGATE_HASH_MAX];
 	const __u8 *before;
 	struct rtgate_log log;
 	int b, ret, checked = 0;
-	size_t size;
-	__u32 i;
+	const char *err;
+	size_t size, j;
+	__u32 i, pcr;
 
 	rtgate_log_load(_metadata, m->events, -1, &log);
-	ASSERT_TRUE(log.picked) {
+	ASSERT_LT(0, log.nr_picked) {
 		TH_LOG("opened without a new measurement: %zu events in %s, as before",
 		       log.nr_events, RTGATE_LOG);
 	}
-	EXPECT_EQ(m->events + 1, log.nr_events) {
+	pcr = log.ev[0].pcr;
+	/* An opening event, after a code event or none */
+	for (j = 0; j < log.nr_picked; j++) {
+		EXPECT_EQ(pcr, log.ev[j].pcr);
+		EXPECT_EQ(RTGATE_EV_EVENT_TAG, log.ev[j].type);
+		if (j == log.nr_picked - 1 &&
+		    rtgate_is_open_event(log.ev[j].data, log.ev[j].len))
+			continue;
+		err = j == log.nr_picked - 1 && !half ?
+		      "the last new event is not the documented opening event" :
+		      rtgate_code_check(log.ev[j].data, log.ev[j].len);
+		EXPECT_EQ(NULL, err) {
+			TH_LOG("new event %zu: %s: %s", j + 1, err,
+			       rtgate_hex(hex[0], log.ev[j].data,
+					  log.ev[j].len < 32 ? log.ev[j].len : 32));
+		}
+	}
+	EXPECT_EQ(m->events + log.nr_picked, log.nr_events) {
 		TH_LOG("one opening added %zu events to %s",
 		       log.nr_events - m->events, RTGATE_LOG);
 	}
-	ASSERT_TRUE(log.pcr >= m->before.first && log.pcr <= m->before.last) {
+	ASSERT_TRUE(pcr >= m->before.first && pcr <= m->before.last) {
 		TH_LOG("the new event is in PCR %u, the earlier ones in PCR %u",
-		       log.pcr, m->before.first);
-	}
-	EXPECT_EQ(RTGATE_EV_EVENT_TAG, log.type);
-	EXPECT_EQ(sizeof(rtgate_event), log.event_len);
-	EXPECT_EQ(0, memcmp(rtgate_event, log.event, sizeof(rtgate_event))) {
-		TH_LOG("the new event is not the documented one: %s",
-		       rtgate_hex(hex[0], log.event, sizeof(log.event)));
+		       pcr, m->before.first);
 	}
 
 	for (i = 0; i < log.nr_algs; i++) {
@@ -806,60 +885,68 @@ static void rtgate_measure_end(struct __test_metadata *_metadata,
 			continue;
 		}
 		size = log.size[i];
-		rtgate_hash(log.alg[i], rtgate_event, sizeof(rtgate_event),
-			    want);
-		EXPECT_EQ(0, memcmp(want, log.digest[i], size)) {
-			TH_LOG("%s digest in the log %s, of the event %s",
-			       rtgate_banks[b].name,
-			       rtgate_hex(hex[0], log.digest[i], size),
-			       rtgate_hex(hex[1], want, size));
-		}
 		if (!m->before.have[b]) {
 			TH_LOG("bank %s: not in %s, not checked",
 			       rtgate_banks[b].name, RTGATE_TPM);
 			continue;
 		}
-		ret = rtgate_pcrs_read(b, log.pcr, log.pcr, now);
+		before = m->before.val[b][pcr];
+		memcpy(want, before, size);
+		for (j = 0; j < log.nr_picked; j++) {
+			rtgate_hash(log.alg[i], log.ev[j].data, log.ev[j].len,
+				    digest);
+			EXPECT_EQ(0, memcmp(digest, log.ev[j].digest[i], size)) {
+				TH_LOG("new event %zu: %s digest in the log %s, of the event %s",
+				       j + 1, rtgate_banks[b].name,
+				       rtgate_hex(hex[0], log.ev[j].digest[i], size),
+				       rtgate_hex(hex[1], digest, size));
+			}
+			rtgate_extend(log.alg[i], want, digest);
+		}
+		ret = rtgate_pcrs_read(b, pcr, pcr, now);
 		ASSERT_EQ(0, ret) {
-			TH_LOG("cannot read PCR %u %s: %s", log.pcr,
+			TH_LOG("cannot read PCR %u %s: %s", pcr,
 			       rtgate_banks[b].name, strerror(-ret));
 		}
-		memcpy(after[b], now[log.pcr], size);
-		before = m->before.val[b][log.pcr];
-		memcpy(want, before, size);
-		rtgate_extend(log.alg[i], want, log.digest[i]);
+		memcpy(after[b], now[pcr], size);
 		EXPECT_NE(0, memcmp(before, after[b], size)) {
 			TH_LOG("opened, but PCR %u %s did not change: %s",
-			       log.pcr, rtgate_banks[b].name,
+			       pcr, rtgate_banks[b].name,
 			       rtgate_hex(hex[0], before, size));
 		}
 		EXPECT_EQ(0, memcmp(want, after[b], size)) {
-			TH_LOG("PCR %u %s is %s, want H(%s || %s) = %s",
-			       log.pcr, rtgate_banks[b].name,
+			TH_LOG("PCR %u %s is %s, want %s: %s extended by the %zu new events",
+			       pcr, rtgate_banks[b].name,
 			       rtgate_hex(hex[0], after[b], size),
-			       rtgate_hex(hex[1], before, size),
-			       rtgate_hex(hex[2], log.digest[i], size),
-			       rtgate_hex(hex[3], want, size));
+			       rtgate_hex(hex[1], want, size),
+			       rtgate_hex(hex[2], before, size),
+			       log.nr_picked);
 		}
 		checked++;
 	}
 	EXPECT_LT(0, checked) {
 		TH_LOG("PCR %u not checked: no bank of the log in %s",
-		       log.pcr, RTGATE_TPM);
+		       pcr, RTGATE_TPM);
 	}
 
 	if (rtgate_run && !m->events) {
 		/* The first event: is the log a complete record of the PCR? */
 		rtgate_run->replay = true;
-		rtgate_run->pcr = log.pcr;
+		rtgate_run->pcr = pcr;
 		for (b = 0; b < RTGATE_NR_BANKS; b++) {
 			size = rtgate_hash_size(rtgate_banks[b].alg);
 			memset(want, 0, size);
 			rtgate_run->zero[b] = m->before.have[b] &&
-				!memcmp(m->before.val[b][log.pcr], want, size);
+				!memcmp(m->before.val[b][pcr], want, size);
 		}
 	}
-	rtgate_replay_check(_metadata, m, log.pcr, after);
+	rtgate_replay_check(_metadata, m, pcr, after);
+}
+
+static void rtgate_measure_end(struct __test_metadata *_metadata,
+			       const struct rtgate_measure *m)
+{
+	rtgate_measure_check(_metadata, m, false);
 }
 
 /*
@@ -1500,7 +1587,7 @@ TEST_F(rtgate, open_refused)
 		rtgate_log_load(_metadata, SIZE_MAX, -1, &now);
 		if (want == EIO && now.nr_events > m.events) {
 			TH_LOG("EIO with an event: the TPM's answer was lost");
-			rtgate_measure_end(_metadata, &m);
+			rtgate_measure_check(_metadata, &m, true);
 		} else {
 			rtgate_measure_none(_metadata, &m);
 		}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EFI runtime services gate: digests of the runtime code an opening lets
+ * run.
+ *
+ * When the gate is closed at boot, no firmware has run since
+ * ExitBootServices() and none runs until an opening, SetVirtualAddressMap()
+ * included. The boot decision then hashes, with SHA-256, the firmware code
+ * that an opening would let run: the read-only EfiRuntimeServicesCode
+ * ranges of the EFI Memory Attributes Table, or, without such a table,
+ * every EfiRuntimeServicesCode region of the memory map (data sections
+ * included, so those digests change from boot to boot). Each opening
+ * measures the table of digests in an event of its own ("efi_rtgate:code",
+ * see rtgate_measure.c) before the opening event.
+ */
+
+#define pr_fmt(fmt) "efi_rtgate: " fmt
+
+#include <crypto/sha2.h>
+#include <linux/efi.h>
+#include <linux/err.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
+#include "rtgate.h"
+
+/* The ranges found at boot, before they are hashed */
+struct rtgate_code_range {
+	u64 phys;
+	u64 len;
+};
+
+static struct rtgate_code_range rtgate_ranges[RTGATE_CODE_MAX_RANGES] __initdata;
+static u32 rtgate_nr_ranges __initdata;
+static bool rtgate_too_many __initdata;
+
+/*
+ * The code event's data, taken at boot and never changed: NULL where the
+ * gate was not closed at boot (no digests to record), an ERR_PTR where
+ * they could not be taken (openings are refused).
+ */
+static const u8 *rtgate_code __ro_after_init;
+static size_t rtgate_code_len __ro_after_init;
+
+static void __init rtgate_code_add(u64 phys, u64 len)
+{
+	if (rtgate_nr_ranges == RTGATE_CODE_MAX_RANGES) {
+		rtgate_too_many = true;
+		return;
+	}
+	rtgate_ranges[rtgate_nr_ranges].phys = phys;
+	rtgate_ranges[rtgate_nr_ranges].len = len;
+	rtgate_nr_ranges++;
+}
+
+/* efi_memattr_perm_setter: keep the read-only runtime code ranges */
+static int __init rtgate_code_memattr(struct mm_struct *mm,
+				      efi_memory_desc_t *md, bool has_bti)
+{
+	if (md->type == EFI_RUNTIME_SERVICES_CODE &&
+	    (md->attribute & EFI_MEMORY_RO))
+		rtgate_code_add(md->phys_addr, md->num_pages << EFI_PAGE_SHIFT);
+	return 0;
+}
+
+/**
+ * rtgate_code_encode() - Encode the data of the code event
+ * @buf: receives the data, or NULL to get the size only
+ * @source: where the ranges come from (RTGATE_CODE_SOURCE_*)
+ * @phys: physical start of each range
+ * @len: length in bytes of each range
+ * @digests: SHA-256 digest of each range
+ * @nr: number of ranges
+ *
+ * The data is RTGATE_CODE_EVENT_DATA with its NUL, then source and @nr as
+ * le32, then per range its start and length as le64 and its digest.
+ *
+ * Return: the size of the data in bytes.
+ */
+VISIBLE_IF_KUNIT size_t rtgate_code_encode(u8 *buf, u32 source,
+					   const u64 *phys, const u64 *len,
+					   const u8 (*digests)[SHA256_DIGEST_SIZE],
+					   u32 nr)
+{
+	size_t size = RTGATE_CODE_HEAD_LEN + nr * RTGATE_CODE_RANGE_LEN;
+	u32 i;
+
+	if (!buf)
+		return size;
+	memcpy(buf, RTGATE_CODE_EVENT_DATA, sizeof(RTGATE_CODE_EVENT_DATA));
+	buf += sizeof(RTGATE_CODE_EVENT_DATA);
+	put_unaligned_le32(source, buf);
+	put_unaligned_le32(nr, buf + 4);
+	buf += 8;
+	for (i = 0; i < nr; i++) {
+		put_unaligned_le64(phys[i], buf);
+		put_unaligned_le64(len[i], buf + 8);
+		memcpy(buf + 16, digests[i], SHA256_DIGEST_SIZE);
+		buf += RTGATE_CODE_RANGE_LEN;
+	}
+	return size;
+}
+
+/* Hash the ranges found and keep the encoded table. */
+static int __init rtgate_code_hash(u32 source)
+{
+	u8 (*digests)[SHA256_DIGEST_SIZE];
+	u64 *phys, *len;
+	size_t size;
+	u32 i, nr = rtgate_nr_ranges;
+	int rc = -ENOMEM;
+	u8 *data;
+
+	phys = kcalloc(nr, sizeof(*phys), GFP_KERNEL);
+	len = kcalloc(nr, sizeof(*len), GFP_KERNEL);
+	digests = kcalloc(nr, sizeof(*digests), GFP_KERNEL);
+	if (nr && (!phys || !len || !digests))
+		goto out;
+
+	for (i = 0; i < nr; i++) {
+		void *code;
+
+		phys[i] = rtgate_ranges[i].phys;
+		len[i] = rtgate_ranges[i].len;
+		code = memremap(phys[i], len[i], MEMREMAP_WB);
+		if (!code) {
+			pr_err("cannot map the runtime code at 0x%llx\n",
+			       phys[i]);
+			goto out;
+		}
+		sha256(code, len[i], digests[i]);
+		memunmap(code);
+	}
+
+	size = rtgate_code_encode(NULL, source, phys, len, digests, nr);
+	data = kmalloc(size, GFP_KERNEL);
+	if (!data)
+		goto out;
+	rtgate_code_encode(data, source, phys, len, digests, nr);
+	rtgate_code = data;
+	rtgate_code_len = size;
+	rc = 0;
+out:
+	kfree(digests);
+	kfree(len);
+	kfree(phys);
+	return rc;
+}
+
+/**
+ * rtgate_code_init() - Hash the runtime code an opening would let run
+ *
+ * Called by the boot decision when it closes the gate, before any runtime
+ * service call. If the code cannot be hashed, openings are refused.
+ */
+void __init rtgate_code_init(void)
+{
+	efi_memory_desc_t *md;
+	u32 source = RTGATE_CODE_SOURCE_MEMATTR;
+	u64 total = 0;
+	int rc;
+	u32 i;
+
+	if (efi_enabled(EFI_MEM_ATTR))
+		efi_memattr_apply_permissions(NULL, rtgate_code_memattr);
+	if (!rtgate_nr_ranges && !rtgate_too_many &&
+	    efi_enabled(EFI_MEMMAP)) {
+		source = RTGATE_CODE_SOURCE_MEMMAP;
+		for_each_efi_memory_desc(md)
+			if (md->type == EFI_RUNTIME_SERVICES_CODE &&
+			    (md->attribute & EFI_MEMORY_RUNTIME))
+				rtgate_code_add(md->phys_addr,
+						md->num_pages << EFI_PAGE_SHIFT);
+	}
+
+	if (rtgate_too_many)
+		rc = -E2BIG;
+	else
+		rc = rtgate_code_hash(source);
+	if (rc) {
+		pr_err("the runtime code cannot be measured (%d): opening will be refused\n",
+		       rc);
+		rtgate_code = ERR_PTR(-EOPNOTSUPP);
+		return;
+	}
+
+	for (i = 0; i < rtgate_nr_ranges; i++)
+		total += rtgate_ranges[i].len;
+	pr_info("runtime code: %u ranges, %llu KiB from the %s, hashed\n",
+		rtgate_nr_ranges, total >> 10,
+		source == RTGATE_CODE_SOURCE_MEMATTR ?
+		"memory attributes table" : "memory map");
+}
+
+/**
+ * rtgate_code_data() - The data of the code event
+ * @len: receives its length
+ *
+ * Return: the data, NULL if the gate was not closed at boot (an opening
+ * then records no code), or ERR_PTR(-EOPNOTSUPP) if the code could not be
+ * hashed at boot.
+ */
+const u8 *rtgate_code_data(size_t *len)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_code_data, len);
+	*len = rtgate_code_len;
+	return rtgate_code;
+}
