@@ -4,7 +4,10 @@
 
 The log is what the kernel writes after COUNT openings: a Spec ID Event03
 header listing BANKS, then one EV_EVENT_TAG record per opening (or per
-kexec load, for the event numbers given with -x). On stdout go
+kexec load, for the event numbers given with -x); with --code N, each
+opening is preceded by a runtime code event with N ranges, as after a
+boot that closed the gate, and --half ends the log with a code event
+whose opening failed. On stdout go
 the PCR values the log replays to, one "alg:hex" line per bank, computed
 here with hashlib. A DEFECT makes the log malformed in one way.
 
@@ -31,6 +34,7 @@ EV_EVENT_TAG = 6
 TAG_ID = 0x8F3B22EE
 TAG_DATA = b"efi_rtgate:open"
 KEXEC_DATA = b"efi_rtgate:kexec"
+CODE_MAGIC = b"efi_rtgate:code\0"
 
 DEFECTS = (
     "bad-signature",    # header is "Spec ID Event02"
@@ -54,6 +58,12 @@ DEFECTS = (
     "huge-event",       # EventSize 0xffffffff in the last event
     "trailing",         # three stray bytes after the last event
     "bad-kexec-data",   # the last event is "efi_rtgate:kexeC"
+    "code-bad-source",  # (--code) the last code event has source 3
+    "code-bad-count",   # (--code) ... one range more than it holds
+    "code-unaligned",   # (--code) ... a range starting at 0x...800
+    "code-empty-range", # (--code) ... a range of length 0
+    "code-bad-size",    # (--code) ... taggedEventDataSize one short
+    "code-bad-digest",  # (--code) ... its sha256 digest has a bit flipped
 )
 
 DRTM_DEFECTS = (
@@ -119,11 +129,32 @@ def spec_id_event(banks, defect):
     return struct.pack("<II20sI", 0, EV_NO_ACTION, bytes(20), len(ev)) + ev
 
 
+def code_event(nr, defect):
+    """The runtime code event: nr ranges of 4 KiB-multiples, known digests."""
+    source = 3 if defect == "code-bad-source" else 1
+    count = nr + 1 if defect == "code-bad-count" else nr
+    data = CODE_MAGIC + struct.pack("<II", source, count)
+    for i in range(nr):
+        start = 0x1F659000 + 0x10000 * i
+        if defect == "code-unaligned" and i == nr - 1:
+            start += 0x800
+        length = 0 if defect == "code-empty-range" and i == 0 else 0x1000 * (i + 1)
+        data += struct.pack("<QQ", start, length)
+        data += hashlib.sha256(b"runtime code %d" % i).digest()
+    size = len(data) - 1 if defect == "code-bad-size" else len(data)
+    return struct.pack("<II", TAG_ID, size) + data
+
+
 def event_record(pcr, banks, event, last, defect):
     digests = [(ALGS[b][0], hashlib.new(b, event).digest()) for b in banks]
+    if defect == "code-bad-digest" and last == "code":
+        d = bytearray(digests[0][1])
+        d[0] ^= 1
+        digests[0] = (digests[0][0], bytes(d))
+        last = False
     etype = EV_EVENT_TAG
     count = len(digests)
-    if last:
+    if last is True:
         if defect == "bad-digest":
             d = bytearray(digests[0][1])
             d[0] ^= 1
@@ -144,7 +175,7 @@ def event_record(pcr, banks, event, last, defect):
     rec = struct.pack("<III", pcr, etype, count)
     rec += b"".join(struct.pack("<H", a) + d for a, d in digests)
     size = len(event)
-    if last and defect == "huge-event":
+    if last is True and defect == "huge-event":
         size = 0xFFFFFFFF
     return rec + struct.pack("<I", size) + event
 
@@ -159,6 +190,10 @@ def main():
     ap.add_argument("-x", default="", metavar="LIST",
                     help="comma separated event numbers (from 1) that are "
                          "kexec loads instead of openings")
+    ap.add_argument("--code", type=int, default=0, metavar="N",
+                    help="a runtime code event of N ranges before each opening")
+    ap.add_argument("--half", action="store_true",
+                    help="(with --code) end with a code event and no opening")
     ap.add_argument("-s", action="append", default=[], metavar="ALG:HEX",
                     help="start value of a bank (default zeros)")
     ap.add_argument("-d", choices=DEFECTS, metavar="DEFECT",
@@ -204,11 +239,24 @@ def main():
     if args.n and args.d == "bad-kexec-data":
         events[-1] = kexec[:-1] + b"C"
 
+    # (event, role): role True for the last event, "code" for the code
+    # event before the last opening (where the code defects go)
+    records = []
+    for i, ev in enumerate(events):
+        if args.code and ev is event:
+            code_defect = args.d if i == args.n - 1 and not args.half else None
+            records.append((code_event(args.code, code_defect),
+                            "code" if code_defect else False))
+        records.append((ev, i == args.n - 1 and not args.half))
+    if args.code and args.half:
+        records.append((code_event(args.code, args.d), "code"))
+    events = [r[0] for r in records]
+
     log = b""
-    if args.n:
+    if records:
         log = spec_id_event(banks, args.d)
-        for i, ev in enumerate(events):
-            log += event_record(args.p, banks, ev, i == args.n - 1, args.d)
+        for ev, role in records:
+            log += event_record(args.p, banks, ev, role, args.d)
     if args.d == "trailing":
         log += b"\0\0\0"
     with open(args.out, "wb") as f:
@@ -221,7 +269,7 @@ def main():
 
     # Nothing logged yet: the verifier checks sha256 only, or the banks of
     # the D-RTM log
-    for b in banks if args.n or args.drtm else ["sha256"]:
+    for b in banks if records or args.drtm else ["sha256"]:
         pcr = start[b]
         for data in drtm:
             pcr = hashlib.new(b, pcr + hashlib.new(b, data).digest()).digest()

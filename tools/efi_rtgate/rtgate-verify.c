@@ -5,11 +5,15 @@
  * Every time /sys/firmware/efi/runtime_enable is switched from closed to
  * open, the kernel extends one PCR (efi_rtgate_pcr, default 18) with the same
  * EV_EVENT_TAG event and appends a TCG_PCR_EVENT2 record to
- * /sys/kernel/security/efi_rtgate/binary_measurements. This tool parses that
- * log (TCG PC Client crypto-agile format: a Spec ID Event03 header, then the
- * events), checks that every record is the documented event with digests
- * equal to HASH(event), replays it per bank from the PCR's start value and
- * compares the result with the PCR read from the TPM.
+ * /sys/kernel/security/efi_rtgate/binary_measurements. When the gate was
+ * closed at boot, each opening first extends the PCR with a runtime code
+ * event: the SHA-256 digests of the firmware's runtime code, taken at boot
+ * before any of it ran. This tool parses that log (TCG PC Client
+ * crypto-agile format: a Spec ID Event03 header, then the events), checks
+ * that every record is a documented event with digests equal to
+ * HASH(event), prints the runtime code digests, replays the log per bank
+ * from the PCR's start value and compares the result with the PCR read
+ * from the TPM.
  *
  * Usage: rtgate-verify [-n] [-T TCTI] [-l LOG] [-d DRTMLOG] [-p PCR]
  *                      [-s ALG:HEX ...]
@@ -48,7 +52,9 @@
  *      every bank
  *   2  the log and the PCR disagree (in any bank)
  *   3  usage error, unreadable or malformed log, or TPM error
- * With --parse-only: 0 if the log has no event, 1 if it has, 3 if malformed.
+ * With --parse-only: 0 if the log has no opening or kexec event, 1 if it
+ * has, 3 if malformed. Runtime code events alone (an opening that failed
+ * after its first extension) let no firmware run: status 0 or 2.
  *
  * Example, after a D-RTM launch that left PCR 18 at known values:
  *   rtgate-verify -s sha1:<40 hex digits> -s sha256:<64 hex digits>
@@ -99,12 +105,27 @@
  * gate was armed (a kernel that can call firmware: counted as an opening).
  */
 #define RTGATE_TAG_ID		0x8F3B22EE
-enum { EV_OPEN, EV_KEXEC, NR_EVENT_KINDS };
+enum { EV_OPEN, EV_KEXEC, NR_EVENT_KINDS, EV_CODE = NR_EVENT_KINDS };
 static const char *const rtgate_tag_data[NR_EVENT_KINDS] = {
 	[EV_OPEN] = "efi_rtgate:open",
 	[EV_KEXEC] = "efi_rtgate:kexec",
 };
 #define RTGATE_MAX_EVENT_SIZE	(8 + 16)
+
+/*
+ * The runtime code event: the same tag, then "efi_rtgate:code" and its
+ * NUL, the source of the ranges and their number (le32 each), then per
+ * range its physical start and length (le64 each) and the SHA-256 digest
+ * of its content.
+ */
+#define RTGATE_CODE_MAGIC	"efi_rtgate:code"
+#define RTGATE_CODE_HEAD	(sizeof(RTGATE_CODE_MAGIC) + 8)
+#define RTGATE_CODE_RANGE	48
+#define RTGATE_CODE_MAX_RANGES	128
+static const char *const rtgate_code_source[] = {
+	[1] = "memory attributes table",
+	[2] = "memory map",
+};
 
 /* Exit status */
 enum {
@@ -144,7 +165,13 @@ struct rtgate_log {
 	unsigned int nr_banks;
 	unsigned long nr_events;
 	unsigned long nr_kexec;			/* of them, kexec loads */
+	unsigned long nr_code;			/* of them, runtime code events */
 	unsigned char *kind;			/* each event's kind, in order */
+	/* each event's digest per bank (banks[] order), in order */
+	unsigned char (*digest)[ARRAY_SIZE(banks)][EVP_MAX_MD_SIZE];
+	unsigned char *code;			/* the first code event's data */
+	uint32_t code_len;
+	bool code_differs;			/* a later one is not the same */
 	unsigned int pcr;			/* valid if nr_events */
 };
 
@@ -588,6 +615,77 @@ static int take_digests(const struct rtgate_log *log, struct cursor *c,
 	return 0;
 }
 
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * If the next @size bytes of @c are a runtime code event, check its
+ * format, take it and keep the first one.
+ * Return: 0 taken, 2 not a code event (nothing taken), 1 truncated, -1
+ * malformed.
+ */
+static int parse_code_event(struct rtgate_log *log, struct cursor *c,
+			    unsigned long nr, uint32_t size)
+{
+	const unsigned char *ev = c->buf + c->pos, *data = ev + 8, *r;
+	size_t start = offset(c);
+	uint32_t source, nr_ranges, i;
+
+	if (size < 8 + sizeof(RTGATE_CODE_MAGIC) || c->len - c->pos < size ||
+	    le32(ev) != RTGATE_TAG_ID ||
+	    memcmp(data, RTGATE_CODE_MAGIC, sizeof(RTGATE_CODE_MAGIC)))
+		return c->len - c->pos < size ? 1 : 2;
+	if (size < 8 + RTGATE_CODE_HEAD || le32(ev + 4) != size - 8) {
+		log_error(log, start, "event %lu: runtime code event of %u bytes, tagged size %u",
+			  nr, size, le32(ev + 4));
+		return -1;
+	}
+	source = le32(data + sizeof(RTGATE_CODE_MAGIC));
+	nr_ranges = le32(data + sizeof(RTGATE_CODE_MAGIC) + 4);
+	if (source < 1 || source >= ARRAY_SIZE(rtgate_code_source) ||
+	    !nr_ranges || nr_ranges > RTGATE_CODE_MAX_RANGES ||
+	    size != 8 + RTGATE_CODE_HEAD + nr_ranges * RTGATE_CODE_RANGE) {
+		log_error(log, start, "event %lu: runtime code event with source %u and %u ranges in %u bytes",
+			  nr, source, nr_ranges, size);
+		return -1;
+	}
+	for (i = 0; i < nr_ranges; i++) {
+		r = data + RTGATE_CODE_HEAD + i * RTGATE_CODE_RANGE;
+		if ((le64(r) | le64(r + 8)) & 0xfff || !le64(r + 8) ||
+		    le64(r) + le64(r + 8) < le64(r)) {
+			log_error(log, start, "event %lu: runtime code range %u is not page aligned, empty or wraps",
+				  nr, i);
+			return -1;
+		}
+	}
+	if (!log->code) {
+		log->code = malloc(size - 8);
+		if (!log->code) {
+			error("out of memory");
+			return -1;
+		}
+		memcpy(log->code, data, size - 8);
+		log->code_len = size - 8;
+	} else if (log->code_len != size - 8 ||
+		   memcmp(log->code, data, size - 8)) {
+		log->code_differs = true;
+	}
+	take(c, size);
+	return 0;
+}
+
 /*
  * TCG_PCR_EVENT2 { PCRIndex; EventType; DigestCount;
  * { AlgorithmId; digest }[DigestCount]; EventSize; Event }: it must be the
@@ -598,6 +696,8 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 	const unsigned char *digest[ARRAY_SIZE(banks)] = { NULL };
 	uint32_t pcr, type, nr_digests, size, tag, tag_size, i;
 	unsigned char expect[RTGATE_MAX_EVENT_SIZE], *k;
+	unsigned char code_digest[ARRAY_SIZE(banks)][EVP_MAX_MD_SIZE];
+	unsigned char (*dig)[ARRAY_SIZE(banks)][EVP_MAX_MD_SIZE];
 	unsigned long nr = log->nr_events + 1;
 	int kind;
 	bool listed[ARRAY_SIZE(banks)];
@@ -639,6 +739,27 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 	off = offset(c);
 	if (!take_le32(c, &size))
 		goto truncated;
+	ret = parse_code_event(log, c, nr, size);
+	if (ret < 0)
+		return -1;
+	if (ret == 1)
+		goto truncated;
+	if (!ret) {
+		kind = EV_CODE;
+		for (i = 0; i < log->nr_banks; i++) {
+			b = log->bank[i];
+			if (hash(b, c->buf + c->pos - size, size, NULL, 0,
+				 code_digest[b - banks]))
+				return -1;
+			if (memcmp(digest[b - banks], code_digest[b - banks],
+				   b->size)) {
+				log_error(log, start, "event %lu: %s digest is not the hash of the event",
+					  nr, b->name);
+				return -1;
+			}
+		}
+		goto record;
+	}
 	for (kind = 0; kind < NR_EVENT_KINDS; kind++)
 		if (size == rtgate_event(kind, expect))
 			break;
@@ -680,14 +801,27 @@ static int parse_event(struct rtgate_log *log, struct cursor *c)
 			return -1;
 		}
 	}
+record:
 	k = realloc(log->kind, log->nr_events + 1);
 	if (!k) {
 		error("out of memory");
 		return -1;
 	}
 	log->kind = k;
+	dig = realloc(log->digest, (log->nr_events + 1) * sizeof(*dig));
+	if (!dig) {
+		error("out of memory");
+		return -1;
+	}
+	log->digest = dig;
+	for (i = 0; i < log->nr_banks; i++) {
+		b = log->bank[i];
+		memcpy(dig[log->nr_events][b - banks], digest[b - banks],
+		       b->size);
+	}
 	log->kind[log->nr_events++] = kind;
 	log->nr_kexec += kind == EV_KEXEC;
+	log->nr_code += kind == EV_CODE;
 	log->pcr = pcr;
 	return 0;
 
@@ -895,7 +1029,7 @@ static int replay(const struct rtgate_log *log, const struct drtm_log *d,
 		}
 		for (n = 0; n < log->nr_events; n++)
 			if (hash(b, b->replay, b->size,
-				 b->ev_digest[log->kind[n]], b->size, b->replay))
+				 log->digest[n][b - banks], b->size, b->replay))
 				return -1;
 	}
 	return 0;
@@ -994,7 +1128,7 @@ static void print_bank_list(const struct rtgate_log *log, bool match)
  */
 static void print_events(const struct rtgate_log *log, const char *tail)
 {
-	unsigned long opened = log->nr_events - log->nr_kexec;
+	unsigned long opened = log->nr_events - log->nr_kexec - log->nr_code;
 
 	if (!log->nr_events) {
 		printf("never opened; ");
@@ -1005,6 +1139,44 @@ static void print_events(const struct rtgate_log *log, const char *tail)
 		printf(", %lu kexec load%s", log->nr_kexec,
 		       log->nr_kexec == 1 ? "" : "s");
 	printf("%s%s", *tail ? " " : "", tail);
+}
+
+/* Openings and kexec loads: the events that let firmware run */
+static bool opened(const struct rtgate_log *log)
+{
+	return log->nr_events > log->nr_code;
+}
+
+/*
+ * The runtime code that openings let run, as the first code event records
+ * it: "runtime code (SOURCE): N ranges, K KiB", then a line per range.
+ */
+static void print_code(const struct rtgate_log *log)
+{
+	const unsigned char *r;
+	uint64_t start, len, total = 0;
+	uint32_t nr, i;
+
+	if (!log->code)
+		return;
+	nr = le32(log->code + sizeof(RTGATE_CODE_MAGIC) + 4);
+	for (i = 0; i < nr; i++)
+		total += le64(log->code + RTGATE_CODE_HEAD + i * RTGATE_CODE_RANGE + 8);
+	printf("runtime code (%s): %u range%s, %llu KiB\n",
+	       rtgate_code_source[le32(log->code + sizeof(RTGATE_CODE_MAGIC))],
+	       nr, nr == 1 ? "" : "s", (unsigned long long)(total >> 10));
+	for (i = 0; i < nr; i++) {
+		r = log->code + RTGATE_CODE_HEAD + i * RTGATE_CODE_RANGE;
+		start = le64(r);
+		len = le64(r + 8);
+		printf("  0x%012llx-0x%012llx sha256:",
+		       (unsigned long long)start,
+		       (unsigned long long)(start + len - 1));
+		print_hex(stdout, r + 16, 32);
+		putchar('\n');
+	}
+	if (log->code_differs)
+		printf("runtime code: a later code event records other digests\n");
 }
 
 /* Print the report on stdout and return the exit status. */
@@ -1039,7 +1211,8 @@ static int report(const struct rtgate_log *log, const struct drtm_log *d,
 	printf("PCR %u matches %s in ", pcr, what);
 	print_bank_list(log, true);
 	putchar('\n');
-	return log->nr_events ? RTGATE_OPENED : RTGATE_NEVER_OPENED;
+	print_code(log);
+	return opened(log) ? RTGATE_OPENED : RTGATE_NEVER_OPENED;
 }
 
 static void print_replay(const struct rtgate_log *log,
@@ -1064,6 +1237,7 @@ static void print_replay(const struct rtgate_log *log,
 		print_hex(stdout, b->replay, b->size);
 		putchar('\n');
 	}
+	print_code(log);
 }
 
 int main(int argc, char *argv[])
@@ -1151,7 +1325,7 @@ int main(int argc, char *argv[])
 
 	if (parse_only) {
 		print_replay(&log, d, pcr);
-		ret = log.nr_events ? RTGATE_OPENED : RTGATE_NEVER_OPENED;
+		ret = opened(&log) ? RTGATE_OPENED : RTGATE_NEVER_OPENED;
 	} else if (!tpm_read(tcti, &log, pcr)) {
 		ret = report(&log, d, pcr);
 	}
@@ -1159,5 +1333,7 @@ out:
 	free(drtm.ev);
 	free(drtm.buf);
 	free(log.kind);
+	free(log.digest);
+	free(log.code);
 	return ret == -1 ? RTGATE_ERROR : ret;
 }

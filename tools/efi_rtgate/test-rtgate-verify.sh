@@ -124,6 +124,25 @@ else
 	result fail "counts openings and kexec loads apart"
 fi
 
+# Runtime code events before openings (a gate closed at boot): replayed
+# like any event, not counted as openings, their digests printed
+replay "openings after runtime code events" 1 -p 15 -n 2 --code 3 -- -p 15
+replay "code, opening, kexec load, code, opening" 1 -p 18 -b sha256 -n 3 -x 2 \
+	--code 1 -s "$s256" -- -s "$s256"
+replay "a code event whose opening failed" 0 -p 15 -n 0 --code 2 --half --
+"$python" "$mklog" -p 15 -n 2 --code 3 "$tmp/code" >/dev/null || exit 2
+digest2=$(printf 'runtime code 1' | sha256sum | cut -d' ' -f1)
+if run "prints the runtime code digests" 1 -n -l "$tmp/code" &&
+   grep -qx "log: opened 2 times, PCR 15" "$tmp/out" &&
+   grep -qx "runtime code (memory attributes table): 3 ranges, 24 KiB" "$tmp/out" &&
+   grep -qx "  0x00001f669000-0x00001f66afff sha256:$digest2" "$tmp/out" &&
+   [ "$(grep -c '^  0x' "$tmp/out")" -eq 3 ] &&
+   ! grep -q "other digests" "$tmp/out"; then
+	result ok "prints the runtime code digests"
+else
+	result fail "prints the runtime code digests"
+fi
+
 # Empty log: never opened, sha256 at its start value
 replay "empty log, -p 15" 0 -n 0 -- -p 15
 replay "empty log, PCR 18 with -s" 0 -n 0 -s "$s256" -- -s "$s256"
@@ -148,6 +167,10 @@ expect "-p disagrees with the log" 3 -n -l "$tmp/log15" -p 14
 # Malformed logs
 for defect in $("$python" "$mklog" --list-defects); do
 	"$python" "$mklog" -p 15 -n 2 -d "$defect" "$tmp/bad" >/dev/null || exit 2
+	case $defect in
+	code-*) "$python" "$mklog" -p 15 -n 2 --code 2 -d "$defect" "$tmp/bad" \
+		>/dev/null || exit 2 ;;
+	esac
 	expect "malformed: $defect" 3 -n -l "$tmp/bad"
 done
 
