@@ -246,6 +246,22 @@ for base in "$@"; do
 	open15 15 pcr15-matches-documented-event
 	slaunch 18 pcr18-launch-then-documented-event --launch-cmdline
 	EOF
+	# The runtime code digests taken at boot: equal across two boots of
+	# the same firmware (open15, tpm12: OVMF_CODE_4M.fd), different on
+	# another build (secboot: OVMF_CODE_4M.secboot.fd).
+	while read -r a b want test; do
+		echo "$scenarios" | grep -q "^$a " || continue
+		echo "$scenarios" | grep -q "^$b " || continue
+		out=$vmdir/code-digests.$b
+		python3 "$repo/scripts/code-digests.py" "$base.$test" "$want" \
+			"$vmdir/$a.results.txt" "$vmdir/$b.results.txt" \
+			> "$out" 2> "$vmdir/code-digests.$b.log" ||
+			echo "FAIL $base.$test script exited non-zero" >> "$out"
+		record_file "$out"
+	done <<-EOF
+	open15 tpm12 same code-digests-equal-across-boots
+	open15 secboot differ code-digests-differ-on-other-firmware
+	EOF
 	# KUnit ran at boot in the open15 VM: parse its KTAP.
 	if echo "$scenarios" | grep -q '^open15 '; then
 		ktap=$vmdir/open15.kunit

@@ -91,16 +91,42 @@ eventlog_hex() {
 		inpcrs && inbank && $1 ~ /:$/ && $1 != pcr { if ($1 !~ /^[0-9]+$/) inbank = 0 }
 		inpcrs && inbank && $1 == pcr && $2 == ":" { v = $3; sub(/^0x/, "", v); print tolower(v); exit }'
 }
-log_events() {
-	tpm2_eventlog $LOG 2>/dev/null | grep -c "EventType: EV_EVENT_TAG"
+# The data of the gate's tagged events (0x8F3B22EE, then the data size),
+# as hex: "efi_rtgate:code" and its NUL (then the runtime code table),
+# "efi_rtgate:open", "efi_rtgate:kexec"
+CODE_HEX=6566695f7274676174653a636f646500
+OPEN_HEX=6566695f7274676174653a6f70656e
+KEXEC_HEX=6566695f7274676174653a6b65786563
+# log_kinds: the kinds of the log's events in order, "code open ..."
+log_kinds() {
+	log_event_data | awk -v c=$CODE_HEX -v o=$OPEN_HEX -v k=$KEXEC_HEX '
+		{ t = substr($2, 17)
+		  if (index(t, c) == 1) k_ = "code"
+		  else if (t == o) k_ = "open"
+		  else if (t == k) k_ = "kexec"
+		  else k_ = "other"
+		  s = s (s == "" ? "" : " ") k_ }
+		END { print s }'
 }
-# log_digests ALG PCR: the digests (hex, one a line) the event log records
-# for PCR in the bank with TCG algorithm id ALG (4 sha1, 11 sha256), read
-# without tpm2-tools. The log is crypto-agile: a Spec ID Event03 header (a
+# code_event: the first runtime code event of the log, hex
+code_event() {
+	log_event_data | awk -v c=$CODE_HEX 'index(substr($2, 17), c) == 1 { print $2; exit }'
+}
+# log_events: the openings and kexec loads in the log (tpm2-tools parses
+# it), not counting the runtime code events that precede openings
+log_events() {
+	n=$(tpm2_eventlog $LOG 2>/dev/null | grep -c "EventType: EV_EVENT_TAG")
+	c=$(log_kinds | tr ' ' '\n' | grep -c '^code$')
+	echo $((n - c))
+}
+# log_records ALG: each event of the log as "PCR DIGEST DATA", DIGEST its
+# digest in the bank with TCG algorithm id ALG (4 sha1, 11 sha256; "-"
+# if it has none) and DATA the whole event, as hex, read without
+# tpm2-tools. The log is crypto-agile: a Spec ID Event03 header (a
 # TCG_PCR_EVENT whose event names each bank and its digest size), then
 # TCG_PCR_EVENT2 events. Fails when the log does not parse to its end.
-log_digests() {
-	od -An -v -tu1 "$LOG" | awk -v alg="$1" -v pcr="$2" '
+log_records() {
+	od -An -v -tu1 "$LOG" | awk -v alg="$1" '
 	function u16(o) { return b[o] + 256 * b[o + 1] }
 	function u32(o) { return u16(o) + 65536 * u16(o + 2) }
 	function hex(o, len,   s, i) {
@@ -125,20 +151,32 @@ log_digests() {
 			if (cnt > nalg)
 				exit 1
 			o += 12
+			d = "-"
 			for (i = 0; i < cnt; i++) {
 				a = u16(o)
 				if (!(a in size))
 					exit 1
-				if (p == pcr && a == alg)
-					print hex(o + 2, size[a])
+				if (a == alg)
+					d = hex(o + 2, size[a])
 				o += 2 + size[a]
 			}
+			if (o + 4 > n || o + 4 + u32(o) > n)
+				exit 1
+			print p, d, hex(o + 4, u32(o))
 			o += 4 + u32(o)
 		}
 		if (o != n)
 			exit 1
 	}'
 }
+# log_digests ALG PCR: the digests (hex, one a line) the event log records
+# for PCR in the bank with TCG algorithm id ALG
+log_digests() {
+	log_records "$1" > /tmp/records || return 1
+	awk -v pcr="$2" '$1 == pcr && $2 != "-" { print $2 }' /tmp/records
+}
+# log_event_data: each event of the log as "PCR DATA"
+log_event_data() { log_records 0 | awk '{ print $1, $3 }'; }
 # replay_sha1 PCR: "EVENTS VALUE", the SHA-1 bank of PCR replayed from the
 # log with sha1sum: from 20 zero bytes, value = SHA1(value || digest)
 replay_sha1() {
@@ -167,12 +205,22 @@ ksft() {
 		emit "KSFT $scenario ksft exit 1 (runner exit $rc: $(grep 'selftests: efi_rtgate' /tmp/ksft.out | tr '\n' ' '))"
 	fi
 }
-# pcr15_after_one_opening: sha256 PCR 15 after one opening from zero,
-# from the documented event's digest (Documentation/admin-guide)
+# pcr15_after_one_opening: sha256 PCR 15 after one opening from zero: the
+# runtime code event the log records, then the documented event's digest
+# (Documentation/admin-guide)
 pcr15_after_one_opening() {
-	printf '%064d%s' 0 dff99395105638792169ebb118d0f5fbfef7900dceefdccb3c50a7af30f9bfe2 |
+	v=$(printf '%064d' 0)
+	c=$(code_event)
+	if [ -n "$c" ]; then
+		d=$(printf '%s' "$c" | xxd -r -p | sha256sum | cut -d' ' -f1)
+		v=$(printf '%s%s' "$v" "$d" | xxd -r -p | sha256sum | cut -d' ' -f1)
+	fi
+	printf '%s%s' "$v" dff99395105638792169ebb118d0f5fbfef7900dceefdccb3c50a7af30f9bfe2 |
 		xxd -r -p | sha256sum | cut -d' ' -f1
 }
+# emit_code_event: report the runtime code event for the host, which
+# recomputes the PCR with it and compares the digests across boots
+emit_code_event() { emit "CODE-EVENT $(code_event)"; }
 # kill_tpm: have the host kill swtpm and wait until the TPM stops answering
 kill_tpm() {
 	emit "REQUEST kill-tpm"
@@ -242,6 +290,9 @@ open15)
 	# The host recomputes these from the documented event.
 	while read -r b v; do emit "PCR 15 $b $v"; done < /tmp/pcr.before
 	while read -r b v; do emit "PCR-AFTER-ONE-OPENING 15 $b $v"; done < /tmp/pcr.after
+	emit_code_event
+	expect log-code-then-open "code open" log_kinds
+	check code-digests-logged dmesg_has "runtime code: [0-9]* ranges, [0-9]* KiB from the memory attributes table, hashed"
 	expect open-again-no-extension OK write_knob 1
 	snapshot 15 /tmp/pcr.again
 	check open-again-pcr-unchanged cmp /tmp/pcr.after /tmp/pcr.again
@@ -290,6 +341,7 @@ open15)
 	fi
 	expect reopen OK write_knob on
 	expect eventlog-two-events 2 log_events
+	expect log-code-then-open-twice "code open code open" log_kinds
 	check eventlog-replay-after-reopen replay_matches 15
 	expect variable-readable-after-reopen OK read_first_var
 	ksft EFI_RTGATE_EXPECT_OPEN=ok EFI_RTGATE_FINAL=1
@@ -363,6 +415,7 @@ kexec)
 	expect still-closed-after-loads 0 state
 	check load-message dmesg_has "kexec image load by kexec\[[0-9]*\] measured into PCR 15"
 	expect log-two-events 2 log_events
+	expect log-kexec-only "kexec kexec" log_kinds
 	snapshot 15 /tmp/after
 	check pcr15-changed-all-banks all_banks_changed 15 /tmp/before /tmp/after
 	check log-replays-to-pcr15 replay_matches 15
@@ -507,6 +560,7 @@ slaunch)
 	emit "CMDLINE $(tr -d '\n' </proc/cmdline | od -An -v -tx1 | tr -d ' \n')"
 	while read -r b v; do emit "PCR 18 $b $v"; done < /tmp/pcr.before
 	while read -r b v; do emit "PCR-AFTER-ONE-OPENING 18 $b $v"; done < /tmp/pcr.after
+	emit_code_event
 	remount_vars
 	check efivarfs-lists-after-open test "$(nvars)" -gt 0
 	expect eventlog-one-event 1 log_events
@@ -562,6 +616,7 @@ trace_closed)
 	mount_vars
 	expect closed-no-variables 0 nvars
 	expect open OK write_knob 1
+	emit_code_event
 	remount_vars
 	check efivarfs-lists-after-opening test "$(nvars)" -gt 0
 	expect variable-readable-after-opening OK read_first_var
@@ -587,6 +642,7 @@ secboot)
 	expect no-variable-while-closed 0 nvars
 	# After a measured opening, the firmware's own variable agrees.
 	expect open OK write_knob 1
+	emit_code_event
 	remount_vars
 	# efivarfs: 4 bytes of attributes, then the value.
 	expect firmware-says-secure-boot-on 01 sh -c "od -An -tx1 $sbvar | awk '{ print \$5 }'"
@@ -625,10 +681,13 @@ tpm12)
 	expect open-state 1 state
 	after=$(p15)
 	check sha1-pcr15-changed test -n "$after" -a "$before" != "$after"
-	expect log-one-sha1-event 1 sh -c "tpm2_eventlog $LOG 2>/dev/null | grep -c 'AlgorithmId: sha1'"
+	emit_code_event
+	expect log-two-sha1-events 2 sh -c "tpm2_eventlog $LOG 2>/dev/null | grep -c 'AlgorithmId: sha1'"
+	expect log-code-then-open "code open" log_kinds
 	# tpm2-tools cannot read a TPM 1.2: replay the log here and compare
-	# with the PCR from sysfs (one event, from the reset value).
-	expect sha1-log-replay-equals-pcr15 "1 $after" replay_sha1 15
+	# with the PCR from sysfs (code and opening events, from the reset
+	# value).
+	expect sha1-log-replay-equals-pcr15 "2 $after" replay_sha1 15
 	;;
 bench)
 	# make bench: raw timings, reported as "BENCH <name> <value>".
