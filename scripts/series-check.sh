@@ -3,8 +3,11 @@
 # CONFIG_EFI_RTGATE=y (with KUnit), =y without KUnit, and =n. A patch
 # that touches no file of the gate (rtgate, efi_rtgate, Kconfig.rtgate)
 # is built with the first configuration only: the others would build the
-# same code. Patches that touch no kernel code, Kconfig or Makefile
-# (documentation, tools/) are checked for applying only.
+# same code. So is a patch that changes only the KUnit tests (built with
+# KUnit only), and one that changes only files built with the gate on
+# (drivers/firmware/efi/rtgate*, Makefile lines naming them) skips =n,
+# which builds none of them. Patches that touch no kernel code, Kconfig
+# or Makefile (documentation, tools/) are checked for applying only.
 # Usage: series-check.sh REPO BUILD BASE
 # SETUP_ONLY=1 stops after the set-up (directories, kernel base).
 set -eu
@@ -31,8 +34,23 @@ for c in $(git -C "$git" rev-list --reverse base..rtgate); do
 		echo "series-check: ok   (no kernel code) $subj"
 		continue
 	fi
+	# The Makefile lines the patch changes, and whether all name $1
+	mk_only() {
+		git -C "$git" diff "$c^" "$c" -- '*Makefile' |
+			grep -E '^[-+]([^-+]|$)' | grep -vq "$1" && return 1
+		return 0
+	}
+	efi=drivers/firmware/efi
 	gates=y
-	echo "$changed" | grep -qE 'rtgate' && gates="y nokunit n"
+	if echo "$changed" | grep -vqE "^($efi/(rtgate_test\.c|\.kunitconfig|Kconfig\.rtgate|Makefile)|MAINTAINERS)\$" ||
+	   ! mk_only rtgate_test; then
+		if echo "$changed" | grep -vqE "^($efi/(rtgate[^/]*|\.kunitconfig|Kconfig\.rtgate|Makefile)|MAINTAINERS)\$" ||
+		   ! mk_only rtgate; then
+			echo "$changed" | grep -qE 'rtgate' && gates="y nokunit n"
+		else
+			gates="y nokunit"
+		fi
+	fi
 	git -C "$git" checkout -q -f "$c"
 	for gate in $gates; do
 		obj=$b/series-check-$gate

@@ -74,7 +74,7 @@ static int __init rtgate_code_memattr(struct mm_struct *mm,
  * @source: where the ranges come from (RTGATE_CODE_SOURCE_*)
  * @phys: physical start of each range
  * @len: length in bytes of each range
- * @digests: SHA-256 digest of each range
+ * @digests: SHA-256 digest of each range, one after the other
  * @nr: number of ranges
  *
  * The data is RTGATE_CODE_EVENT_DATA with its NUL, then source and @nr as
@@ -84,8 +84,7 @@ static int __init rtgate_code_memattr(struct mm_struct *mm,
  */
 VISIBLE_IF_KUNIT size_t rtgate_code_encode(u8 *buf, u32 source,
 					   const u64 *phys, const u64 *len,
-					   const u8 (*digests)[SHA256_DIGEST_SIZE],
-					   u32 nr)
+					   const u8 *digests, u32 nr)
 {
 	size_t size = RTGATE_CODE_HEAD_LEN + nr * RTGATE_CODE_RANGE_LEN;
 	u32 i;
@@ -100,7 +99,8 @@ VISIBLE_IF_KUNIT size_t rtgate_code_encode(u8 *buf, u32 source,
 	for (i = 0; i < nr; i++) {
 		put_unaligned_le64(phys[i], buf);
 		put_unaligned_le64(len[i], buf + 8);
-		memcpy(buf + 16, digests[i], SHA256_DIGEST_SIZE);
+		memcpy(buf + 16, digests + i * SHA256_DIGEST_SIZE,
+		       SHA256_DIGEST_SIZE);
 		buf += RTGATE_CODE_RANGE_LEN;
 	}
 	return size;
@@ -109,8 +109,8 @@ VISIBLE_IF_KUNIT size_t rtgate_code_encode(u8 *buf, u32 source,
 /* Hash the ranges found and keep the encoded table. */
 static int __init rtgate_code_hash(u32 source)
 {
-	u8 (*digests)[SHA256_DIGEST_SIZE];
 	u64 *phys, *len;
+	u8 *digests;
 	size_t size;
 	u32 i, nr = rtgate_nr_ranges;
 	int rc = -ENOMEM;
@@ -118,7 +118,7 @@ static int __init rtgate_code_hash(u32 source)
 
 	phys = kcalloc(nr, sizeof(*phys), GFP_KERNEL);
 	len = kcalloc(nr, sizeof(*len), GFP_KERNEL);
-	digests = kcalloc(nr, sizeof(*digests), GFP_KERNEL);
+	digests = kcalloc(nr, SHA256_DIGEST_SIZE, GFP_KERNEL);
 	if (nr && (!phys || !len || !digests))
 		goto out;
 
@@ -133,7 +133,7 @@ static int __init rtgate_code_hash(u32 source)
 			       phys[i]);
 			goto out;
 		}
-		sha256(code, len[i], digests[i]);
+		sha256(code, len[i], digests + i * SHA256_DIGEST_SIZE);
 		memunmap(code);
 	}
 

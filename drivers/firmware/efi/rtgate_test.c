@@ -1139,9 +1139,6 @@ static const u8 rtgate_golden_kexec_event[] = {
 
 /* ---- Runtime code digests ---- */
 
-#define X8(x)	x, x, x, x, x, x, x, x
-#define X32(x)	X8(x), X8(x), X8(x), X8(x)
-
 /* Two ranges, 4 KiB at 0x7f000000 and 8 KiB at 0x7f010000 */
 static const u8 rtgate_golden_code[] = {
 	'e', 'f', 'i', '_', 'r', 't', 'g', 'a', 't', 'e', ':',
@@ -1150,10 +1147,10 @@ static const u8 rtgate_golden_code[] = {
 	0x02, 0x00, 0x00, 0x00,		/* two ranges */
 	0x00, 0x00, 0x00, 0x7f, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	X32(0xa1),
+	[40 ... 71] = 0xa1,		/* its digest */
 	0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	X32(0xb2),
+	[88 ... 119] = 0xb2,
 };
 
 /* The code event's data is ABI: verifiers read the digests from it. */
@@ -1161,12 +1158,12 @@ static void rtgate_test_code_event(struct kunit *test)
 {
 	static const u64 phys[] = { 0x7f000000, 0x7f010000 };
 	static const u64 len[] = { 0x1000, 0x2000 };
-	u8 digests[2][SHA256_DIGEST_SIZE];
+	u8 digests[2 * SHA256_DIGEST_SIZE];
 	size_t size;
 	u8 *buf;
 
-	memset(digests[0], 0xa1, SHA256_DIGEST_SIZE);
-	memset(digests[1], 0xb2, SHA256_DIGEST_SIZE);
+	memset(digests, 0xa1, SHA256_DIGEST_SIZE);
+	memset(digests + SHA256_DIGEST_SIZE, 0xb2, SHA256_DIGEST_SIZE);
 	size = rtgate_code_encode(NULL, RTGATE_CODE_SOURCE_MEMATTR, phys, len,
 				  digests, 2);
 	KUNIT_ASSERT_EQ(test, size, sizeof(rtgate_golden_code));
