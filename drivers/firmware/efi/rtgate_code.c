@@ -156,7 +156,8 @@ out:
  * rtgate_code_init() - Hash the runtime code an opening would let run
  *
  * Called by the boot decision when it closes the gate, before any runtime
- * service call. If the code cannot be hashed, openings are refused.
+ * service call. If the code cannot be hashed (no range found, more than
+ * RTGATE_CODE_MAX_RANGES, no memory), openings are refused.
  */
 void __init rtgate_code_init(void)
 {
@@ -180,6 +181,8 @@ void __init rtgate_code_init(void)
 
 	if (rtgate_too_many)
 		rc = -E2BIG;
+	else if (!rtgate_nr_ranges)
+		rc = -ENOENT;
 	else
 		rc = rtgate_code_hash(source);
 	if (rc) {
