@@ -14,10 +14,12 @@ summary=$build/check-summary.txt
 
 # record PASS|FAIL|SKIP NAME [DETAIL]: count one result and write it to
 # $summary. Call it in this shell only, never on the right of a pipe (the
-# count would be lost with the subshell). Any other status is a FAIL.
+# count would be lost with the subshell). Any other status is a FAIL. A
+# detail of several lines (an error's output) is written on one line.
 record() {
 	st=$1
 	shift
+	set -- "$(printf '%s' "$*" | tr '\n' ' ')"
 	case $st in
 	PASS) passed=$((passed + 1)) ;;
 	SKIP) skipped=$((skipped + 1)) ;;
@@ -249,13 +251,14 @@ for base in "$@"; do
 	# The runtime code digests taken at boot: equal across two boots of
 	# the same firmware (open15, tpm12: OVMF_CODE_4M.fd), different on
 	# another build (secboot: OVMF_CODE_4M.secboot.fd).
-	while read -r a b want test; do
-		echo "$scenarios" | grep -q "^$a " || continue
-		echo "$scenarios" | grep -q "^$b " || continue
-		out=$vmdir/code-digests.$b
+	# ($b is this base's build directory: not a loop variable here.)
+	while read -r sc1 sc2 want test; do
+		echo "$scenarios" | grep -q "^$sc1 " || continue
+		echo "$scenarios" | grep -q "^$sc2 " || continue
+		out=$vmdir/code-digests.$sc2
 		python3 "$repo/scripts/code-digests.py" "$base.$test" "$want" \
-			"$vmdir/$a.results.txt" "$vmdir/$b.results.txt" \
-			> "$out" 2> "$vmdir/code-digests.$b.log" ||
+			"$vmdir/$sc1.results.txt" "$vmdir/$sc2.results.txt" \
+			> "$out" 2> "$vmdir/code-digests.$sc2.log" ||
 			echo "FAIL $base.$test script exited non-zero" >> "$out"
 		record_file "$out"
 	done <<-EOF
