@@ -21,6 +21,8 @@
 #include <linux/tpm.h>
 #include <linux/unaligned.h>
 
+#include <asm/setup.h>
+
 #include "rtgate.h"
 
 /* ---- Boot parameters ---- */
@@ -502,6 +504,7 @@ struct rtgate_fake {
 	int fail_extend;		/* fail the extension of this number */
 	const u8 *code;			/* the code event's data, or NULL */
 	size_t code_len;
+	int vars_drops;			/* calls of rtgate_vars_drop() */
 	struct tpm_digest extended[TPM2_MAX_PCR_BANKS];
 	int reads;
 	int extends;
@@ -601,6 +604,11 @@ static bool fake_runtime_usable(void)
 	return fake()->usable;
 }
 
+static void fake_vars_drop(void)
+{
+	fake()->vars_drops++;
+}
+
 static const u8 *fake_code_data(size_t *len)
 {
 	*len = fake()->code_len;
@@ -661,6 +669,8 @@ static int rtgate_sm_init(struct kunit *test)
 	kunit_activate_static_stub(test, rtgate_runtime_usable, fake_runtime_usable);
 	/* No runtime code digests unless a test sets them. */
 	kunit_activate_static_stub(test, rtgate_code_data, fake_code_data);
+	/* The real variable snapshot stays the machine's. */
+	kunit_activate_static_stub(test, rtgate_vars_drop, fake_vars_drop);
 
 	/* Set the real log, PCR and armed flag aside; start closed. */
 	f->saved.pcr = 17;
@@ -1250,6 +1260,10 @@ static void rtgate_test_open_code(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_EQ(test, f->extends, 2);
 	KUNIT_EXPECT_EQ(test, f->ima, 2);
+	/* The opening freed the variable snapshot, once. */
+	KUNIT_EXPECT_EQ(test, f->vars_drops, 1);
+	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), 0);
+	KUNIT_EXPECT_EQ(test, f->vars_drops, 1);
 	/* The last extension is the opening event. */
 	KUNIT_EXPECT_MEMEQ(test, f->extended[1].digest, rtgate_event_sha256, 32);
 
@@ -1286,6 +1300,8 @@ static void rtgate_test_open_code_half(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rtgate_set_open(true), -EIO);
 	KUNIT_EXPECT_TRUE(test, efi_rtgate_closed());
 	KUNIT_EXPECT_FALSE(test, rtgate_fake_armed());
+	/* Still closed: the variable snapshot is kept. */
+	KUNIT_EXPECT_EQ(test, f->vars_drops, 0);
 	KUNIT_EXPECT_EQ(test, f->extends, 2);
 	KUNIT_EXPECT_EQ(test, f->ima, 1);
 	KUNIT_EXPECT_EQ(test, rtgate_test_log_len(test, NULL),
@@ -1390,12 +1406,15 @@ static void rtgate_test_refusal_hooks(struct kunit *test)
 	efi_char16_t next[64] = {};
 	u64 storage, remaining, max;
 	efi_guid_t guid = EFI_GLOBAL_VARIABLE_GUID;
+	struct rtgate_vars *snapshot;
 	u16 data;
 
 	if (!efi_enabled(EFI_RUNTIME_SERVICES) || !efi.get_variable)
 		kunit_skip(test, "no EFI runtime services");
 
 	KUNIT_ASSERT_TRUE(test, efi_rtgate_closed());
+	/* No variable snapshot: reads are refused like every call. */
+	snapshot = rtgate_vars_swap(NULL);
 	KUNIT_EXPECT_EQ(test, efi.get_variable(name, &guid, NULL, &size, &data),
 			EFI_SECURITY_VIOLATION);
 	size = sizeof(next);
@@ -1407,6 +1426,7 @@ static void rtgate_test_refusal_hooks(struct kunit *test)
 								    &remaining,
 								    &max),
 				EFI_SECURITY_VIOLATION);
+	rtgate_vars_swap(snapshot);
 }
 
 /*
@@ -1431,10 +1451,19 @@ static void rtgate_test_secureboot_mode(struct kunit *test)
 
 	/* The whole path IMA takes, against the firmware's own variable. */
 	if (efi_enabled(EFI_RUNTIME_SERVICES) && efi.get_variable) {
+		struct rtgate_vars *snapshot = rtgate_vars_swap(NULL);
+
+		/* Without a variable snapshot the read is refused. */
 		mode = efi_get_secureboot_mode(efi.get_variable);
 		KUNIT_EXPECT_EQ(test, mode, efi_secureboot_mode_unknown);
 		KUNIT_EXPECT_EQ(test, efi_rtgate_secureboot_mode(mode),
 				efi_secureboot_mode_enabled);
+		rtgate_vars_swap(snapshot);
+		/* With one, it gives what the EFI stub read before ExitBootServices(). */
+		if (snapshot && boot_params.secure_boot != efi_secureboot_mode_unset) {
+			mode = efi_get_secureboot_mode(efi.get_variable);
+			KUNIT_EXPECT_EQ(test, mode, boot_params.secure_boot);
+		}
 	}
 
 	efi_rtgate_switch(false);

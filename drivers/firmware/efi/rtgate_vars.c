@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EFI runtime services gate: variable reads while the gate is closed.
+ *
+ * The x86 EFI stub hands the kernel a snapshot of the variables readable
+ * at runtime, taken before ExitBootServices() (SETUP_EFI_VARS, see
+ * include/linux/efi_rtgate_vars.h). When the gate is closed at boot, the
+ * snapshot is checked as a whole and copied; until the first opening,
+ * GetVariable(), GetNextVariableName() and QueryVariableInfo() are
+ * answered from the copy, so readers see the boot-time values and no
+ * firmware runs. The first opening frees it: from then on, reads go to
+ * firmware or, with the gate closed again, are refused.
+ */
+
+#define pr_fmt(fmt) "efi_rtgate: " fmt
+
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+#include <linux/efi.h>
+#include <linux/efi_rtgate.h>
+#include <linux/efi_rtgate_vars.h>
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/ucs2_string.h>
+#include <asm/setup.h>
+
+#include "rtgate.h"
+
+/*
+ * The snapshot in use: set at boot, cleared by the first opening. Read
+ * only with the EFI runtime lock held and the gate closed; the opening
+ * clears it after efi_rtgate_switch(), which waits for those readers.
+ */
+static struct rtgate_vars *rtgate_vars;
+
+static int rtgate_vars_bad(const char **why, const char *reason)
+{
+	*why = reason;
+	return -EINVAL;
+}
+
+static const struct efi_rtgate_var *rtgate_var(const struct rtgate_vars *vars,
+					       u32 i)
+{
+	return (const void *)(vars->buf + vars->offsets[i]);
+}
+
+static const efi_char16_t *rtgate_var_name(const struct efi_rtgate_var *v)
+{
+	return (const efi_char16_t *)(v + 1);
+}
+
+static bool rtgate_var_same(const struct efi_rtgate_var *a,
+			    const struct efi_rtgate_var *b)
+{
+	return a->name_size == b->name_size &&
+	       !efi_guidcmp(a->vendor, b->vendor) &&
+	       !memcmp(a + 1, b + 1, a->name_size);
+}
+
+static int rtgate_vars_check(struct rtgate_vars *vars, const char **why)
+{
+	const struct efi_rtgate_vars_header *hdr = (const void *)vars->buf;
+	const struct efi_rtgate_vars_qvi *qvi;
+	size_t off, end;
+	u32 i, j;
+
+	if (vars->len < sizeof(*hdr))
+		return rtgate_vars_bad(why, "shorter than its header");
+	if (hdr->magic != EFI_RTGATE_VARS_MAGIC ||
+	    hdr->version != EFI_RTGATE_VARS_VERSION)
+		return rtgate_vars_bad(why, "unknown magic or version");
+	if (hdr->flags & ~EFI_RTGATE_VARS_TRUNCATED)
+		return rtgate_vars_bad(why, "unknown flags");
+	if (hdr->len != vars->len)
+		return rtgate_vars_bad(why, "length differs from its setup_data entry");
+	if (hdr->len > EFI_RTGATE_VARS_MAX_LEN)
+		return rtgate_vars_bad(why, "oversized");
+	if (hdr->nr_qvi > EFI_RTGATE_VARS_MAX_QVI ||
+	    hdr->nr_vars > EFI_RTGATE_VARS_MAX_VARS)
+		return rtgate_vars_bad(why, "too many records");
+	if (!(hdr->flags & EFI_RTGATE_VARS_TRUNCATED) != !hdr->nr_left_out)
+		return rtgate_vars_bad(why, "truncation flag and count disagree");
+
+	off = sizeof(*hdr) + hdr->nr_qvi * sizeof(*qvi);
+	if (off > vars->len)
+		return rtgate_vars_bad(why, "truncated");
+	qvi = (const void *)(vars->buf + sizeof(*hdr));
+	for (i = 0; i < hdr->nr_qvi; i++) {
+		if (qvi[i].reserved)
+			return rtgate_vars_bad(why, "reserved field set");
+		for (j = 0; j < i; j++)
+			if (qvi[j].attr == qvi[i].attr)
+				return rtgate_vars_bad(why, "duplicated QueryVariableInfo answer");
+	}
+	vars->qvi = qvi;
+	vars->nr_qvi = hdr->nr_qvi;
+	vars->truncated = hdr->flags & EFI_RTGATE_VARS_TRUNCATED;
+
+	for (i = 0; i < hdr->nr_vars; i++) {
+		const struct efi_rtgate_var *v = (const void *)(vars->buf + off);
+		const efi_char16_t *name;
+		size_t nlen;
+
+		if (vars->len - off < sizeof(*v))
+			return rtgate_vars_bad(why, "truncated");
+		if (v->name_size < sizeof(efi_char16_t) ||
+		    v->name_size > EFI_RTGATE_VARS_MAX_NAME ||
+		    v->name_size % sizeof(efi_char16_t))
+			return rtgate_vars_bad(why, "bad name size");
+		if (vars->len - off - sizeof(*v) < v->name_size ||
+		    vars->len - off - sizeof(*v) - v->name_size < v->data_size)
+			return rtgate_vars_bad(why, "truncated");
+		/* One NUL, at the end of the name. */
+		name = rtgate_var_name(v);
+		nlen = v->name_size / sizeof(efi_char16_t);
+		if (ucs2_strnlen(name, nlen) != nlen - 1)
+			return rtgate_vars_bad(why, "name not NUL-terminated");
+		if (!(v->attr & EFI_VARIABLE_RUNTIME_ACCESS))
+			return rtgate_vars_bad(why, "variable not readable at runtime");
+		if (v->reserved)
+			return rtgate_vars_bad(why, "reserved field set");
+		end = off + sizeof(*v) + v->name_size + v->data_size;
+		vars->offsets[i] = off;
+		off = ALIGN(end, EFI_RTGATE_VARS_ALIGN);
+		if (off > vars->len)
+			return rtgate_vars_bad(why, "truncated");
+		if (memchr_inv(vars->buf + end, 0, off - end))
+			return rtgate_vars_bad(why, "padding not zero");
+		for (j = 0; j < i; j++)
+			if (rtgate_var_same(rtgate_var(vars, j), v))
+				return rtgate_vars_bad(why, "duplicated variable");
+	}
+	if (off != vars->len)
+		return rtgate_vars_bad(why, "trailing bytes");
+	vars->nr_vars = hdr->nr_vars;
+	return 0;
+}
+
+/**
+ * rtgate_vars_free() - Free a snapshot
+ * @vars: the snapshot, or NULL
+ */
+VISIBLE_IF_KUNIT void rtgate_vars_free(struct rtgate_vars *vars)
+{
+	if (!vars)
+		return;
+	kvfree(vars->buf);
+	kfree(vars->offsets);
+	kfree(vars);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_free);
+
+/**
+ * rtgate_vars_parse() - Check and copy a variable snapshot
+ * @data: the snapshot, as the EFI stub wrote it
+ * @len: its length, from its setup_data entry
+ * @why: set to the reason when the snapshot is rejected
+ *
+ * The snapshot is used whole or not at all: any malformed, oversized,
+ * duplicated or truncated record rejects it.
+ *
+ * Return: the checked copy, ERR_PTR(-EINVAL) if the snapshot is rejected,
+ * ERR_PTR(-ENOMEM) if it cannot be copied.
+ */
+VISIBLE_IF_KUNIT struct rtgate_vars *rtgate_vars_parse(const void *data,
+						       size_t len,
+						       const char **why)
+{
+	struct rtgate_vars *vars;
+	int rc = -ENOMEM;
+
+	*why = "out of memory";
+	if (len > EFI_RTGATE_VARS_MAX_LEN) {
+		*why = "oversized";
+		return ERR_PTR(-EINVAL);
+	}
+	vars = kzalloc(sizeof(*vars), GFP_KERNEL);
+	if (!vars)
+		return ERR_PTR(-ENOMEM);
+	/* Check the copy: nothing can change it after the check. */
+	vars->buf = kvmemdup(data, len, GFP_KERNEL);
+	vars->len = len;
+	vars->offsets = kcalloc(EFI_RTGATE_VARS_MAX_VARS,
+				sizeof(*vars->offsets), GFP_KERNEL);
+	if (vars->buf && vars->offsets)
+		rc = rtgate_vars_check(vars, why);
+	if (rc) {
+		rtgate_vars_free(vars);
+		return ERR_PTR(rc);
+	}
+	return vars;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_parse);
+
+/* Index of @name / @vendor, or -1; @size bounds the name in bytes. */
+static int rtgate_vars_find(const struct rtgate_vars *vars,
+			    const efi_char16_t *name, unsigned long size,
+			    const efi_guid_t *vendor)
+{
+	size_t name_size = (ucs2_strnlen(name, size / sizeof(efi_char16_t)) + 1) *
+			   sizeof(efi_char16_t);
+	u32 i;
+
+	if (name_size > size)
+		return -1;
+	for (i = 0; i < vars->nr_vars; i++) {
+		const struct efi_rtgate_var *v = rtgate_var(vars, i);
+
+		if (v->name_size == name_size && !efi_guidcmp(v->vendor, *vendor) &&
+		    !memcmp(v + 1, name, name_size))
+			return i;
+	}
+	return -1;
+}
+
+/**
+ * rtgate_vars_get() - GetVariable() from a snapshot
+ * @vars: the snapshot
+ * @name: @vendor: @attr: @data_size: @data: as for efi.get_variable()
+ *
+ * Return: the EFI status GetVariable() gives for the same store. A name
+ * the snapshot lacks is %EFI_NOT_FOUND, or %EFI_SECURITY_VIOLATION if the
+ * size cap left variables out (it may exist in firmware).
+ */
+VISIBLE_IF_KUNIT efi_status_t rtgate_vars_get(const struct rtgate_vars *vars,
+					      efi_char16_t *name,
+					      efi_guid_t *vendor, u32 *attr,
+					      unsigned long *data_size,
+					      void *data)
+{
+	const struct efi_rtgate_var *v;
+	int i;
+
+	if (!name || !vendor || !data_size)
+		return EFI_INVALID_PARAMETER;
+	i = rtgate_vars_find(vars, name, EFI_RTGATE_VARS_MAX_NAME, vendor);
+	if (i < 0)
+		return vars->truncated ? EFI_SECURITY_VIOLATION : EFI_NOT_FOUND;
+
+	v = rtgate_var(vars, i);
+	if (attr)
+		*attr = v->attr;
+	if (*data_size < v->data_size) {
+		*data_size = v->data_size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	if (!data && v->data_size)
+		return EFI_INVALID_PARAMETER;
+	memcpy(data, (const u8 *)(v + 1) + v->name_size, v->data_size);
+	*data_size = v->data_size;
+	return EFI_SUCCESS;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_get);
+
+/**
+ * rtgate_vars_next() - GetNextVariableName() from a snapshot
+ * @vars: the snapshot
+ * @name_size: @name: @vendor: as for efi.get_next_variable()
+ *
+ * Return: the EFI status GetNextVariableName() gives; the order is the
+ * snapshot's. The end of the list is %EFI_SECURITY_VIOLATION instead of
+ * %EFI_NOT_FOUND if the size cap left variables out.
+ */
+VISIBLE_IF_KUNIT efi_status_t rtgate_vars_next(const struct rtgate_vars *vars,
+					       unsigned long *name_size,
+					       efi_char16_t *name,
+					       efi_guid_t *vendor)
+{
+	const struct efi_rtgate_var *v;
+	int i = 0;
+
+	if (!name_size || !name || !vendor || *name_size < sizeof(*name))
+		return EFI_INVALID_PARAMETER;
+	if (name[0]) {
+		i = rtgate_vars_find(vars, name, *name_size, vendor);
+		if (i < 0)
+			return EFI_INVALID_PARAMETER;
+		i++;
+	}
+	/* The end of a list the size cap cut short is not the end. */
+	if (i >= vars->nr_vars)
+		return vars->truncated ? EFI_SECURITY_VIOLATION : EFI_NOT_FOUND;
+
+	v = rtgate_var(vars, i);
+	if (*name_size < v->name_size) {
+		*name_size = v->name_size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	memcpy(name, rtgate_var_name(v), v->name_size);
+	*name_size = v->name_size;
+	*vendor = v->vendor;
+	return EFI_SUCCESS;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_next);
+
+/**
+ * rtgate_vars_query() - QueryVariableInfo() from a snapshot
+ * @vars: the snapshot
+ * @attr: @storage_space: @remaining_space: @max_variable_size: as for
+ *	efi.query_variable_info()
+ *
+ * Return: %EFI_SUCCESS with the boot-time answer for @attr, or
+ * %EFI_UNSUPPORTED if the snapshot has none.
+ */
+VISIBLE_IF_KUNIT efi_status_t rtgate_vars_query(const struct rtgate_vars *vars,
+						u32 attr, u64 *storage_space,
+						u64 *remaining_space,
+						u64 *max_variable_size)
+{
+	u32 i;
+
+	for (i = 0; i < vars->nr_qvi; i++) {
+		if (vars->qvi[i].attr != attr)
+			continue;
+		*storage_space = vars->qvi[i].storage_space;
+		*remaining_space = vars->qvi[i].remaining_space;
+		*max_variable_size = vars->qvi[i].max_variable_size;
+		return EFI_SUCCESS;
+	}
+	return EFI_UNSUPPORTED;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_query);
+
+/*
+ * Take the snapshot the EFI stub left in setup_data, when the gate is
+ * closed at boot. Two entries, or one that fails its check, leave no
+ * snapshot: reads are then refused, as without one.
+ */
+void __init rtgate_vars_init(void)
+{
+	u64 pa = boot_params.hdr.setup_data, found = 0;
+	struct rtgate_vars *vars;
+	struct setup_data *sd;
+	const char *why;
+	u32 len = 0;
+
+	while (pa) {
+		sd = memremap(pa, sizeof(*sd), MEMREMAP_WB);
+		if (!sd) {
+			pr_err("variable snapshot: cannot map setup_data\n");
+			return;
+		}
+		if (sd->type == SETUP_EFI_VARS) {
+			if (found) {
+				memunmap(sd);
+				pr_err("variable snapshot rejected: two SETUP_EFI_VARS entries\n");
+				return;
+			}
+			found = pa + sizeof(*sd);
+			len = sd->len;
+		}
+		pa = sd->next;
+		memunmap(sd);
+	}
+	if (!found) {
+		pr_info("no variable snapshot from the EFI stub: variable reads are refused while closed\n");
+		return;
+	}
+	if (len > EFI_RTGATE_VARS_MAX_LEN) {
+		pr_err("variable snapshot rejected: oversized (%u bytes)\n", len);
+		return;
+	}
+
+	sd = memremap(found, len, MEMREMAP_WB);
+	if (!sd) {
+		pr_err("variable snapshot: cannot map %u bytes\n", len);
+		return;
+	}
+	vars = rtgate_vars_parse(sd, len, &why);
+	memunmap(sd);
+	if (IS_ERR(vars)) {
+		pr_err("variable snapshot rejected: %s; variable reads are refused while closed\n",
+		       why);
+		return;
+	}
+	rtgate_vars = vars;
+	pr_info("variable snapshot: %u variables, %zu bytes%s\n", vars->nr_vars,
+		vars->len, vars->truncated ? " (truncated: the size cap left some out)" : "");
+}
+
+/* Called after the first opening switched reads to firmware. */
+void rtgate_vars_drop(void)
+{
+	struct rtgate_vars *vars;
+
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_vars_drop);
+	vars = xchg(&rtgate_vars, NULL);
+	if (!vars)
+		return;
+	rtgate_vars_free(vars);
+	pr_info("variable snapshot freed: reads go to firmware\n");
+}
+
+#if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
+/* Exchange the snapshot in use with a test's own (or none); Return: the old */
+struct rtgate_vars *rtgate_vars_swap(struct rtgate_vars *vars)
+{
+	return xchg(&rtgate_vars, vars);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_swap);
+#endif
+
+/**
+ * efi_rtgate_get_variable() - GetVariable() while the gate is closed
+ * @name: @vendor: @attr: @data_size: @data: as for efi.get_variable()
+ *
+ * Called by the runtime wrappers with the EFI runtime lock held and the
+ * gate closed. Without a snapshot, the read is refused like any call.
+ *
+ * Return: the snapshot's answer, or %EFI_SECURITY_VIOLATION.
+ */
+efi_status_t efi_rtgate_get_variable(efi_char16_t *name, efi_guid_t *vendor,
+				     u32 *attr, unsigned long *data_size,
+				     void *data)
+{
+	efi_status_t status = EFI_SECURITY_VIOLATION;
+
+	if (rtgate_vars)
+		status = rtgate_vars_get(rtgate_vars, name, vendor, attr,
+					 data_size, data);
+	if (status == EFI_SECURITY_VIOLATION)
+		efi_rtgate_report(EFI_GET_VARIABLE, __builtin_return_address(0));
+	return status;
+}
+
+/**
+ * efi_rtgate_get_next_variable() - GetNextVariableName() while the gate is closed
+ * @name_size: @name: @vendor: as for efi.get_next_variable()
+ *
+ * Called like efi_rtgate_get_variable().
+ *
+ * Return: the snapshot's answer, or %EFI_SECURITY_VIOLATION.
+ */
+efi_status_t efi_rtgate_get_next_variable(unsigned long *name_size,
+					  efi_char16_t *name,
+					  efi_guid_t *vendor)
+{
+	efi_status_t status = EFI_SECURITY_VIOLATION;
+
+	if (rtgate_vars)
+		status = rtgate_vars_next(rtgate_vars, name_size, name, vendor);
+	if (status == EFI_SECURITY_VIOLATION)
+		efi_rtgate_report(EFI_GET_NEXT_VARIABLE,
+				  __builtin_return_address(0));
+	return status;
+}
+
+/**
+ * efi_rtgate_query_variable_info() - QueryVariableInfo() while the gate is closed
+ * @attr: @storage_space: @remaining_space: @max_variable_size: as for
+ *	efi.query_variable_info()
+ *
+ * Called like efi_rtgate_get_variable(). Nothing can be written while the
+ * gate is closed, so the boot-time answer stays true.
+ *
+ * Return: the snapshot's answer, or %EFI_SECURITY_VIOLATION.
+ */
+efi_status_t efi_rtgate_query_variable_info(u32 attr, u64 *storage_space,
+					    u64 *remaining_space,
+					    u64 *max_variable_size)
+{
+	if (!rtgate_vars) {
+		efi_rtgate_report(EFI_QUERY_VARIABLE_INFO,
+				  __builtin_return_address(0));
+		return EFI_SECURITY_VIOLATION;
+	}
+	return rtgate_vars_query(rtgate_vars, attr, storage_space,
+				 remaining_space, max_variable_size);
+}
