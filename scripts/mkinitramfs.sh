@@ -34,7 +34,9 @@ for a in $("$root/bin/busybox" --list); do
 done
 
 # swtpm serves a vTPM proxy chip inside the guest (scenario vtpm).
-copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr /usr/bin/swtpm /usr/sbin/kexec
+copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr /usr/bin/mokutil /usr/bin/swtpm /usr/sbin/kexec
+# The kernel's efivarfs selftest is a bash script and uses chattr.
+copy_with_libs /bin/bash /usr/bin/chattr
 # The kernel itself, for the kexec scenario to load.
 mkdir -p "$root/boot"
 [ -f "$out/bzImage" ] || die "no $out/bzImage to put in for kexec"
@@ -48,14 +50,16 @@ copy_with_libs /usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0
 
 cc=${CC:-gcc}
 $cc -static -O2 -Wall -o "$root/usr/bin/rtgate-io" "$repo/tests/guest/rtgate-io.c"
-# The kselftest as upstream CI gets it: built and installed by the
-# kernel's kselftest Makefile, run in the guest by run_kselftest.sh.
+# The kselftests as upstream CI gets them: built and installed by the
+# kernel's kselftest Makefile, run in the guest by run_kselftest.sh (the
+# gate's own, and the kernel's efivarfs test).
 rm -rf "$out/kselftest-build"
-make -s -C "$tree/tools/testing/selftests" TARGETS=efi_rtgate \
+make -s -C "$tree/tools/testing/selftests" TARGETS="efi_rtgate efivarfs" \
 	O="$out/kselftest-build" install INSTALL_PATH="$root/kselftest" \
 	USERLDFLAGS=-static >/dev/null
-[ -x "$root/kselftest/efi_rtgate/runtime_enable_test" ] ||
-	die "the kselftest did not install"
+[ -x "$root/kselftest/efi_rtgate/runtime_enable_test" ] &&
+	[ -x "$root/kselftest/efivarfs/efivarfs.sh" ] ||
+	die "the kselftests did not install"
 make -s -C "$repo/tools/efi_rtgate" O="$out/rtgate-verify" >/dev/null
 copy_with_libs "$out/rtgate-verify/rtgate-verify"
 mv "$root$out/rtgate-verify/rtgate-verify" "$root/usr/bin/rtgate-verify"
