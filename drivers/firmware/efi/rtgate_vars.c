@@ -219,7 +219,11 @@ static int rtgate_vars_find(const struct rtgate_vars *vars,
 /**
  * rtgate_vars_get() - GetVariable() from a snapshot
  * @vars: the snapshot
- * @name: @vendor: @attr: @data_size: @data: as for efi.get_variable()
+ * @name: the variable's name, NUL-terminated
+ * @vendor: its vendor GUID
+ * @attr: set to its attributes if not NULL
+ * @data_size: the size of @data in; the variable's size out
+ * @data: where its value is copied
  *
  * Return: the EFI status GetVariable() gives for the same store. A name
  * the snapshot lacks is %EFI_NOT_FOUND, or %EFI_SECURITY_VIOLATION if the
@@ -258,7 +262,9 @@ EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_get);
 /**
  * rtgate_vars_next() - GetNextVariableName() from a snapshot
  * @vars: the snapshot
- * @name_size: @name: @vendor: as for efi.get_next_variable()
+ * @name_size: the size of @name in bytes in; the next name's size out
+ * @name: the previous name (empty for the first) in; the next name out
+ * @vendor: the previous vendor GUID in; the next one out
  *
  * Return: the EFI status GetNextVariableName() gives; the order is the
  * snapshot's. The end of the list is %EFI_SECURITY_VIOLATION instead of
@@ -299,8 +305,10 @@ EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_next);
 /**
  * rtgate_vars_query() - QueryVariableInfo() from a snapshot
  * @vars: the snapshot
- * @attr: @storage_space: @remaining_space: @max_variable_size: as for
- *	efi.query_variable_info()
+ * @attr: the attributes asked about
+ * @storage_space: set to the size of the store for @attr
+ * @remaining_space: set to the space left
+ * @max_variable_size: set to the largest variable size
  *
  * Return: %EFI_SUCCESS with the boot-time answer for @attr, or
  * %EFI_UNSUPPORTED if the snapshot has none.
@@ -405,7 +413,11 @@ EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_swap);
 
 /**
  * efi_rtgate_get_variable() - GetVariable() while the gate is closed
- * @name: @vendor: @attr: @data_size: @data: as for efi.get_variable()
+ * @name: the variable's name, NUL-terminated
+ * @vendor: its vendor GUID
+ * @attr: set to its attributes if not NULL
+ * @data_size: the size of @data in; the variable's size out
+ * @data: where its value is copied
  *
  * Called by the runtime wrappers with the EFI runtime lock held and the
  * gate closed. Without a snapshot, the read is refused like any call.
@@ -428,7 +440,9 @@ efi_status_t efi_rtgate_get_variable(efi_char16_t *name, efi_guid_t *vendor,
 
 /**
  * efi_rtgate_get_next_variable() - GetNextVariableName() while the gate is closed
- * @name_size: @name: @vendor: as for efi.get_next_variable()
+ * @name_size: the size of @name in bytes in; the next name's size out
+ * @name: the previous name (empty for the first) in; the next name out
+ * @vendor: the previous vendor GUID in; the next one out
  *
  * Called like efi_rtgate_get_variable().
  *
@@ -450,8 +464,10 @@ efi_status_t efi_rtgate_get_next_variable(unsigned long *name_size,
 
 /**
  * efi_rtgate_query_variable_info() - QueryVariableInfo() while the gate is closed
- * @attr: @storage_space: @remaining_space: @max_variable_size: as for
- *	efi.query_variable_info()
+ * @attr: the attributes asked about
+ * @storage_space: set to the size of the store for @attr
+ * @remaining_space: set to the space left
+ * @max_variable_size: set to the largest variable size
  *
  * Called like efi_rtgate_get_variable(). Nothing can be written while the
  * gate is closed, so the boot-time answer stays true.
