@@ -79,6 +79,11 @@ vars_dump() {
 		echo "$f $(od -An -v -tx1 "$VARS/$f" | tr -d ' \n')"
 	done
 }
+# Types of the setup_data entries the EFI stub handed over (0xb: the
+# variable snapshot, SETUP_EFI_VARS)
+setup_data_types() { cat /sys/kernel/boot_params/setup_data/*/type 2>/dev/null; }
+has_snapshot_entry() { setup_data_types | grep -qx 0xb; }
+no_snapshot_entry() { ! has_snapshot_entry; }
 # While closed, variable reads come from the EFI stub's snapshot: the
 # variables are listed and readable, no read is refused, a write is.
 snapshot_reads() {
@@ -294,6 +299,7 @@ open15)
 	expect reason-cmdline cmdline cat $REASON
 	check boot-message dmesg_has "runtime services closed at boot (reason: cmdline)"
 	snapshot_reads disabled
+	check snapshot-in-setup-data has_snapshot_entry
 	vars_dump > /tmp/vars.closed
 	# A write through efibootmgr (BootNext) is refused, the refusal
 	# logged with the gate named.
@@ -693,6 +699,9 @@ secboot)
 off)
 	# efi_rtgate=off: runtime services work from boot.
 	open_at_boot cmdline
+	# The EFI stub took no variable snapshot (the gate cannot close).
+	check boot-params-readable test -f /sys/kernel/boot_params/data
+	check no-snapshot-with-off no_snapshot_entry
 	expect log-empty 0 sh -c "wc -c < $LOG"
 	# Never armed: a kexec load is not measured.
 	check kexec-file-load kexec -s -l /boot/bzImage --append="efi_rtgate=off"

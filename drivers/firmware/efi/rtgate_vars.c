@@ -106,7 +106,7 @@ static int rtgate_vars_check(struct rtgate_vars *vars, const char **why)
 
 		if (vars->len - off < sizeof(*v))
 			return rtgate_vars_bad(why, "truncated");
-		if (v->name_size < sizeof(efi_char16_t) ||
+		if (v->name_size < 2 * sizeof(efi_char16_t) ||
 		    v->name_size > EFI_RTGATE_VARS_MAX_NAME ||
 		    v->name_size % sizeof(efi_char16_t))
 			return rtgate_vars_bad(why, "bad name size");
@@ -403,10 +403,18 @@ void rtgate_vars_drop(void)
 }
 
 #if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
-/* Exchange the snapshot in use with a test's own (or none); Return: the old */
+/*
+ * Exchange the snapshot in use with a test's own (or none). Readers use it
+ * under the EFI runtime lock: switching the gate to the state it is in
+ * takes that lock, so no reader still holds the old one on return. The
+ * caller holds rtgate_mutex, so no opening frees either meanwhile.
+ * Return: the old snapshot
+ */
 struct rtgate_vars *rtgate_vars_swap(struct rtgate_vars *vars)
 {
-	return xchg(&rtgate_vars, vars);
+	vars = xchg(&rtgate_vars, vars);
+	efi_rtgate_switch(efi_rtgate_closed());
+	return vars;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_swap);
 #endif

@@ -11,6 +11,7 @@
 #include <linux/efi_rtgate.h>
 #include <linux/efi_rtgate_vars.h>
 #include <linux/err.h>
+#include <linux/mutex.h>
 #include <linux/stddef.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
@@ -483,6 +484,8 @@ static void rtgate_vars_test_wrappers(struct kunit *test)
 
 	buf = vt_build(test, vt_vars, ARRAY_SIZE(vt_vars), 0, 0, &len);
 	vars = vt_parse(test, buf, len);
+	/* No opening (which frees the snapshot in use) until it is back. */
+	mutex_lock(&rtgate_mutex);
 	saved = rtgate_vars_swap(vars);
 
 	vt_name(name, "BootOrder");
@@ -516,6 +519,7 @@ static void rtgate_vars_test_wrappers(struct kunit *test)
 			EFI_SECURITY_VIOLATION);
 
 	rtgate_vars_swap(saved);
+	mutex_unlock(&rtgate_mutex);
 	rtgate_vars_free(vars);
 }
 

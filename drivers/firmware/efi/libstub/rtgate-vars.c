@@ -8,11 +8,16 @@
 
 #include <linux/efi.h>
 #include <linux/efi_rtgate_vars.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
 #include <asm/efi.h>
 #include <asm/setup.h>
 
 #include "efistub.h"
 #include "x86-stub.h"
+
+/* GetNextVariableName() calls per pass, at most */
+#define RTGATE_MAX_WALK		(4 * EFI_RTGATE_VARS_MAX_VARS)
 
 /* The QueryVariableInfo() answers kept: what efivarfs and pstore ask. */
 static const u32 rtgate_qvi_attrs[] = {
@@ -82,23 +87,28 @@ static void rtgate_var_add(struct rtgate_snap *s, const efi_char16_t *name,
 	efi_status_t status;
 	u32 attr;
 
-	if (s->hdr->nr_vars == EFI_RTGATE_VARS_MAX_VARS ||
-	    s->off + sizeof(*v) + name_size > EFI_RTGATE_VARS_MAX_LEN)
-		goto left_out;
 	/* Firmware that lists a variable twice gets it once. */
 	if (rtgate_var_known(s, name, name_size, vendor))
 		return;
+	if (s->hdr->nr_vars == EFI_RTGATE_VARS_MAX_VARS ||
+	    s->off + sizeof(*v) + name_size > EFI_RTGATE_VARS_MAX_LEN)
+		goto left_out;
 
 	room = EFI_RTGATE_VARS_MAX_LEN - s->off - sizeof(*v) - name_size;
 	data_size = room;
 	status = get_efi_var(name, vendor, &attr, &data_size,
 			     (u8 *)(v + 1) + name_size);
-	if (status == EFI_BUFFER_TOO_SMALL)
-		goto left_out;
-	/* Gone since it was listed, or not readable: not in the snapshot. */
-	if (status != EFI_SUCCESS || !(attr & EFI_VARIABLE_RUNTIME_ACCESS) ||
-	    data_size > room)
+	/* Gone since it was listed, or not readable at runtime: not there. */
+	if (status == EFI_NOT_FOUND ||
+	    (status == EFI_SUCCESS && !(attr & EFI_VARIABLE_RUNTIME_ACCESS)))
 		return;
+	/*
+	 * Too big, or a read error: the variable exists but is left out, so
+	 * that the kernel refuses it rather than report it absent (an absent
+	 * SecureBoot would read as "Secure Boot off").
+	 */
+	if (status != EFI_SUCCESS || data_size > room)
+		goto left_out;
 
 	memcpy(v + 1, name, name_size);
 	v->vendor = *vendor;
@@ -124,21 +134,24 @@ static void rtgate_vars_pass(struct rtgate_snap *s, bool first)
 	efi_guid_t vendor = NULL_GUID;
 	unsigned long size;
 	efi_status_t status;
+	int i;
 
 	name[0] = 0;
-	for (;;) {
+	/* Bounded: some firmware lists the same name forever. */
+	for (i = 0; i < RTGATE_MAX_WALK; i++) {
 		size = sizeof(name);
 		status = efi_rt_call(get_next_variable, &size, name,
 				     &vendor);
 		if (status == EFI_NOT_FOUND)
 			return;
 		/*
-		 * A name too long for the cap, or a firmware error: the walk
+		 * A name too long for the cap, an empty one (passing it back
+		 * would restart the walk), or a firmware error: the walk
 		 * cannot go on past it, so the rest is left out.
 		 */
-		if (status != EFI_SUCCESS || size < sizeof(efi_char16_t) ||
+		if (status != EFI_SUCCESS || size < 2 * sizeof(efi_char16_t) ||
 		    size > sizeof(name) || size % sizeof(efi_char16_t) ||
-		    name[size / sizeof(efi_char16_t) - 1]) {
+		    !name[0] || name[size / sizeof(efi_char16_t) - 1]) {
 			s->hdr->flags |= EFI_RTGATE_VARS_TRUNCATED;
 			s->hdr->nr_left_out++;
 			return;
@@ -146,6 +159,44 @@ static void rtgate_vars_pass(struct rtgate_snap *s, bool first)
 		if (rtgate_var_first(&vendor) == first)
 			rtgate_var_add(s, name, size, &vendor);
 	}
+	s->hdr->flags |= EFI_RTGATE_VARS_TRUNCATED;
+	s->hdr->nr_left_out++;
+}
+
+/*
+ * The kernel decides from its command line whether the gate starts
+ * closed; with efi_rtgate=off (the last one counts) it never does, and
+ * the snapshot would only cost boot time and memory.
+ */
+static bool rtgate_off(const struct boot_params *boot_params)
+{
+	const char *cmdline = (const char *)(unsigned long)
+		(boot_params->hdr.cmd_line_ptr |
+		 (u64)boot_params->ext_cmd_line_ptr << 32);
+	char *buf, *str, *param, *val;
+	bool off = false;
+	efi_status_t status;
+	size_t len;
+
+	if (!cmdline)
+		return false;
+	len = strnlen(cmdline, COMMAND_LINE_SIZE - 1) + 1;
+	status = efi_bs_call(allocate_pool, EFI_LOADER_DATA, len, (void **)&buf);
+	if (status != EFI_SUCCESS)
+		return false;
+	memcpy(buf, cmdline, len - 1);
+	buf[len - 1] = '\0';
+
+	str = skip_spaces(buf);
+	while (*str) {
+		str = next_arg(str, &param, &val);
+		if (!val && !strcmp(param, "--"))
+			break;
+		if (!strcmp(param, "efi_rtgate"))
+			off = val && !strcmp(val, "off");
+	}
+	efi_bs_call(free_pool, buf);
+	return off;
 }
 
 /**
@@ -154,9 +205,9 @@ static void rtgate_vars_pass(struct rtgate_snap *s, bool first)
  *
  * Reads every variable with EFI_VARIABLE_RUNTIME_ACCESS, within
  * EFI_RTGATE_VARS_MAX_LEN, and adds them to @boot_params as a SETUP_EFI_VARS
- * setup_data entry below 4 GiB. Not in mixed mode. Failing to take the
- * snapshot is not fatal: the kernel then refuses reads while the gate is
- * closed, as without one.
+ * setup_data entry below 4 GiB. Not in mixed mode, and not with
+ * efi_rtgate=off. Failing to take the snapshot is not fatal: the kernel
+ * then refuses reads while the gate is closed, as without one.
  */
 void efi_rtgate_snapshot_vars(struct boot_params *boot_params)
 {
@@ -167,7 +218,7 @@ void efi_rtgate_snapshot_vars(struct boot_params *boot_params)
 	efi_status_t status;
 	int i;
 
-	if (!efi_is_native())
+	if (!efi_is_native() || rtgate_off(boot_params))
 		return;
 
 	status = efi_allocate_pages(sizeof(*sd) + EFI_RTGATE_VARS_MAX_LEN,
