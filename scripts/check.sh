@@ -51,7 +51,8 @@ tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 kexec tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 hibernate tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0 no_console_suspend
 vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
-secboot tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0'
+secboot tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
+secbootoff tpm2 efi_rtgate=off kunit.enable=0'
 # Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
 sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0'
 # The firmware execution trace (bases upstream and lts): three VMs.
@@ -109,25 +110,42 @@ hibernate_vms() {
 	rm -rf "$keep"
 }
 
-# secboot_vm BASE BDIR VMDIR ARGS: boot the kernel, signed with the test
-# key Debian's OVMF ships, on Secure-Boot-enabled firmware that enrolls it.
+# secboot_vm BASE BDIR VMDIR NAME ARGS: boot the kernel, signed with the
+# test key Debian's OVMF ships, on Secure-Boot-enabled firmware that
+# enrolls it.
 secboot_vm() {
-	base=$1 b=$2 vmdir=$3 args=$4
+	base=$1 b=$2 vmdir=$3 name=$4 args=$5
 	ovmf=/usr/share/OVMF
 	key=$vmdir/secboot.key
 	signed=$vmdir/bzImage${FLAVOR:-}.signed
-	echo "== $base: VM secboot (Secure Boot, signed kernel: $args)"
+	echo "== $base: VM $name (Secure Boot, signed kernel: $args)"
 	rm -f "$signed"
 	if ! openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
-			-out "$key" 2>"$vmdir/secboot.sign.log" ||
+			-out "$key" 2>"$vmdir/$name.sign.log" ||
 	   ! sbsign --key "$key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
-			--output "$signed" "$b/bzImage${FLAVOR:-}" >>"$vmdir/secboot.sign.log" 2>&1; then
-		echo "RESULT FAIL secboot.sign-kernel see $vmdir/secboot.sign.log" > "$vmdir/secboot.results"
+			--output "$signed" "$b/bzImage${FLAVOR:-}" >>"$vmdir/$name.sign.log" 2>&1; then
+		echo "RESULT FAIL $name.sign-kernel see $vmdir/$name.sign.log" > "$vmdir/$name.results"
 		return
 	fi
 	OVMF_CODE=$ovmf/OVMF_CODE_4M.secboot.fd OVMF_VARS=$ovmf/OVMF_VARS_4M.snakeoil.fd \
 	VM_SECURE_BOOT=1 "$repo/scripts/vm.sh" "$signed" "$b/initramfs.cpio.gz" \
-		"$vmdir" secboot tpm2 "rtgate_test=secboot $args"
+		"$vmdir" "$name" tpm2 "rtgate_test=$name $args"
+}
+
+# same_keyrings BASE VMDIR: the keys loaded from UEFI variables at boot
+# (KEYRING lines) are the same in the boot closed by the gate (secboot)
+# as in the open boot of the same machine (secbootoff).
+same_keyrings() {
+	base=$1 vmdir=$2
+	for ring in platform blacklist; do
+		closed=$(sed -n "s/^KEYRING $ring //p" "$vmdir/secboot.results.txt" 2>/dev/null)
+		open=$(sed -n "s/^KEYRING $ring //p" "$vmdir/secbootoff.results.txt" 2>/dev/null)
+		if [ -n "$closed" ] && [ "$closed" = "$open" ]; then
+			record PASS "$base.secboot.$ring-keys-as-in-open-boot $closed"
+		else
+			record FAIL "$base.secboot.$ring-keys-as-in-open-boot closed '$closed' open '$open'"
+		fi
+	done
 }
 
 # fwtrace BASE BDIR VMDIR: QEMU's execution trace of the firmware's runtime
@@ -218,8 +236,8 @@ for base in "$@"; do
 			hibernate)
 				hibernate_vms "$base" "$b" "$vmdir" "$args"
 				continue ;;
-			secboot)
-				secboot_vm "$base" "$b" "$vmdir" "$args"
+			secboot|secbootoff)
+				secboot_vm "$base" "$b" "$vmdir" "$name" "$args"
 				continue ;;
 			esac
 			echo "== $base: VM $name ($tpm: $args)"
@@ -232,6 +250,10 @@ for base in "$@"; do
 		count_vm "$base" "$vmdir" "$name"
 		[ "$name" != hibernate ] || count_vm "$base" "$vmdir" hibernate_resume
 	done
+	if echo "$scenarios" | grep -q '^secboot ' &&
+	   echo "$scenarios" | grep -q '^secbootoff '; then
+		same_keyrings "$base" "$vmdir"
+	fi
 	# Known answers: the PCR after one opening, recomputed here from the
 	# documented event; after the emulated Secure Launch, PCR 18 before
 	# it from the command line the launch measured.

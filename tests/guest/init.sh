@@ -211,6 +211,47 @@ replay_sha1() {
 	echo "$n $v"
 }
 dmesg_has() { dmesg | grep -q "$1"; }
+
+# keyring_count NAME: keys in the system keyring NAME (.platform,
+# .blacklist) as /proc/keys shows it: "keyring .platform: 1" or "empty".
+keyring_count() {
+	n=$(sed -n "s/.* keyring  *\.$1: //p" /proc/keys | head -n 1)
+	case $n in
+	empty) echo 0 ;;
+	*) echo "$n" ;;
+	esac
+}
+
+# emit_keyrings: the counts, compared by the host with another boot.
+emit_keyrings() {
+	emit "KEYRING platform $(keyring_count platform)"
+	emit "KEYRING blacklist $(keyring_count blacklist)"
+}
+
+# siglist_count FILE: X.509 certificates in an EFI_SIGNATURE_LIST
+# variable read through efivarfs (4 bytes of attributes first).
+siglist_count() {
+	od -An -v -tx1 "$1" | awk '
+	{ for (i = 1; i <= NF; i++) b[n++] = $i }
+	function nib(c) { return index("0123456789abcdef", c) - 1 }
+	function hex(h) { return nib(substr(h, 1, 1)) * 16 + nib(substr(h, 2, 1)) }
+	function le32(o) {
+		return hex(b[o]) + 256 * (hex(b[o + 1]) + 256 * (hex(b[o + 2]) + 256 * hex(b[o + 3])))
+	}
+	END {
+		x509 = "a159c0a5e494a74a87b5ab155c2bf072"
+		o = 4; c = 0
+		while (o + 28 <= n) {
+			g = ""
+			for (i = 0; i < 16; i++) g = g b[o + i]
+			ls = le32(o + 16); hs = le32(o + 20); ss = le32(o + 24)
+			if (ls < 28 || ss == 0) { print "bad"; exit }
+			if (g == x509) c += (ls - 28 - hs) / ss
+			o += ls
+		}
+		print c
+	}'
+}
 # The kernel's efivarfs kselftest. The runner's own timeout needs
 # /usr/bin/timeout (not in the initramfs), and a test_multiple_* case that
 # fails leaves jobs blocked on its FIFOs holding the runner's output open:
@@ -714,6 +755,21 @@ secboot)
 	remount_vars
 	# efivarfs: 4 bytes of attributes, then the value.
 	expect firmware-says-secure-boot-on 01 sh -c "od -An -tx1 $sbvar | awk '{ print \$5 }'"
+	# The keys loaded at boot while closed (from the snapshot) are the
+	# certificates in the firmware's own db, read now that it answers;
+	# the host compares both keyrings with the open boot (secbootoff).
+	emit_keyrings
+	check platform-keys-loaded-while-closed test "$(keyring_count platform)" -ge 1
+	expect platform-keys-are-firmware-db "$(siglist_count $VARS/db-d719b2cb-3d3a-4596-a3bc-dad00e67656f)" \
+		keyring_count platform
+	;;
+secbootoff)
+	# The same machine and kernel with efi_rtgate=off: the keys the
+	# kernel loads when firmware answers from boot.
+	open_at_boot cmdline
+	emit_keyrings
+	expect platform-keys-are-firmware-db "$(siglist_count $VARS/db-d719b2cb-3d3a-4596-a3bc-dad00e67656f)" \
+		keyring_count platform
 	;;
 off)
 	# efi_rtgate=off: runtime services work from boot.
