@@ -241,7 +241,10 @@ for base in "$@"; do
 				continue ;;
 			esac
 			echo "== $base: VM $name ($tpm: $args)"
-			"$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
+			# open15 creates a boot entry on a disk of its own.
+			esp=
+			[ "$name" != open15 ] || esp=1
+			VM_ESP=$esp "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
 				"$vmdir" "$name" "$tpm" "rtgate_test=$name $args"
 		done &
 	done

@@ -42,6 +42,12 @@ if [ -n "${VM_KEEP:-}" ]; then
 	[ -f "$keep/disk.img" ] || truncate -s 256M "$keep/disk.img"
 	disk="-drive if=virtio,format=raw,file=$keep/disk.img"
 fi
+# VM_ESP=1: a second virtio disk (/dev/vda without VM_KEEP) with a GUID
+# partition table and one EFI system partition, for efibootmgr -c.
+if [ -n "${VM_ESP:-}" ]; then
+	python3 "$(dirname "$0")/mkgpt.py" "$tmp/esp.img" 8 || die "mkgpt.py failed"
+	disk="$disk -drive if=virtio,format=raw,file=$tmp/esp.img"
+fi
 [ -f "$keep/vars.fd" ] || cp "$ovmf_vars" "$keep/vars.fd"
 tpmargs=
 case $tpm in

@@ -212,6 +212,15 @@ replay_sha1() {
 }
 dmesg_has() { dmesg | grep -q "$1"; }
 
+# create_entry: a boot entry on the EFI system partition of /dev/vda
+# (open15's second disk, written by scripts/mkgpt.py).
+create_entry() {
+	efibootmgr -c -d /dev/vda -p 1 -L rtgate-test -l '\EFI\rtgate\test.efi'
+}
+create_refused() { ! create_entry > /tmp/ebm.create 2>&1; }
+create_logged() { create_entry > /tmp/ebm.created; }
+refused_setvars() { dmesg | grep -c "refused SetVariable() from efibootmgr\["; }
+
 # keyring_count NAME: keys in the system keyring NAME (.platform,
 # .blacklist) as /proc/keys shows it: "keyring .platform: 1" or "empty".
 keyring_count() {
@@ -367,6 +376,12 @@ open15)
 	# logged with the gate named.
 	check efibootmgr-write-refused sh -c '! efibootmgr -n 0000'
 	check write-refusal-names-gate dmesg_has "refused SetVariable() from efibootmgr\[.*runtime services are closed"
+	# A new boot entry (efibootmgr -c) is refused as well: efibootmgr
+	# exits non-zero with the errno, the kernel log names the gate.
+	n0=$(refused_setvars)
+	check efibootmgr-create-refused create_refused
+	emit "INFO efibootmgr -c while closed: $(tr '\n' ' ' < /tmp/ebm.create | cut -c1-200)"
+	check create-refusal-names-gate test "$(refused_setvars)" -gt "$n0"
 	expect log-empty-before-open 0 sh -c "wc -c < $LOG"
 	expect verify-never-opened 0 sh -c 'rtgate-verify -p 15 >/dev/null; echo $?'
 	snapshot 15 /tmp/pcr.before
@@ -394,7 +409,13 @@ open15)
 	vars_dump > /tmp/vars.open
 	check variables-closed-equal-firmware cmp /tmp/vars.closed /tmp/vars.open
 	check efibootmgr-closed-equals-firmware sh -c 'efibootmgr -v > /tmp/ebm.open && cmp /tmp/ebm.closed /tmp/ebm.open'
-	check refused-write-not-in-store sh -c '! grep -q BootNext /tmp/ebm.open'
+	check refused-writes-not-in-store sh -c '! grep -qE "BootNext|rtgate-test" /tmp/ebm.open'
+	# A boot entry created after opening is in the firmware's store with
+	# the partition's GUID, and goes away again.
+	check efibootmgr-create-after-open create_logged
+	check created-entry-listed sh -c 'efibootmgr -v | grep "rtgate-test" | grep -qi "HD(1,GPT,52746761-7465-4553-5000-000000000002"'
+	num=$(sed -n 's/^Boot\([0-9A-Fa-f]\{4\}\)\* rtgate-test.*/\1/p' /tmp/ebm.created)
+	check created-entry-deleted sh -c "test -n '$num' && efibootmgr -b '$num' -B > /dev/null && ! efibootmgr | grep -q rtgate-test"
 	# A write after opening is seen by the next read.
 	check efibootmgr-write-after-open efibootmgr -n 0000
 	check write-after-open-visible sh -c 'efibootmgr | grep -q "BootNext: 0000"'
