@@ -54,7 +54,8 @@ vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 secboot tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 secbootoff tpm2 efi_rtgate=off kunit.enable=0'
 # Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
-sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0'
+sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0
+slsuspend tpm2tis slaunch_emulate kunit.enable=0 no_console_suspend'
 # The firmware execution trace (bases upstream and lts): three VMs.
 want_fwtrace=1
 if [ -n "${SCENARIOS:-}" ]; then
@@ -244,7 +245,10 @@ for base in "$@"; do
 			# open15 creates a boot entry on a disk of its own.
 			esp=
 			[ "$name" != open15 ] || esp=1
-			VM_ESP=$esp "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
+			# slsuspend sleeps (suspend to idle, then to RAM).
+			sleep=
+			[ "$name" != slsuspend ] || sleep=1
+			VM_SLEEP=$sleep VM_ESP=$esp "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
 				"$vmdir" "$name" "$tpm" "rtgate_test=$name $args"
 		done &
 	done

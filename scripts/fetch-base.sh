@@ -16,6 +16,18 @@
 set -eu
 base=$1
 dir=$2
+# Base sl also depends on the harness's own patches (tests/slaunch): a
+# tree built from other versions of them is built again.
+stamp=
+if [ "$base" = sl ]; then
+	here=$(cd "$(dirname "$0")/.." && pwd)
+	stamp=$(cat "$here/tests/slaunch/apply-sl.sh" "$here"/tests/slaunch/*/*.patch | md5sum)
+	if [ -f "$dir/pristine/Makefile" ] &&
+	   [ "$(cat "$dir/pristine/.rtgate-sl-stamp" 2>/dev/null)" != "$stamp" ]; then
+		echo "fetch-base: tests/slaunch changed: applying Secure Launch again"
+		rm -rf "$dir/pristine" "$dir/linux"
+	fi
+fi
 [ -f "$dir/pristine/Makefile" ] && exit 0
 mkdir -p "$dir/dl"
 dir=$(cd "$dir" && pwd)
@@ -23,7 +35,8 @@ dir=$(cd "$dir" && pwd)
 die() { echo "fetch-base: $*" >&2; exit 1; }
 
 cache=${BASE_CACHE:+$BASE_CACHE/$base/pristine}
-if [ -n "$cache" ] && [ -f "$cache/Makefile" ]; then
+if [ -n "$cache" ] && [ -f "$cache/Makefile" ] &&
+   { [ -z "$stamp" ] || [ "$(cat "$cache/.rtgate-sl-stamp" 2>/dev/null)" = "$stamp" ]; }; then
 	echo "fetch-base: linking $cache"
 	rm -rf "$dir/pristine.tmp"
 	cp -al "$cache" "$dir/pristine.tmp"
@@ -43,6 +56,7 @@ sl)
 	# Hard links to the upstream base: patch replaces each file it changes.
 	cp -al "$up/pristine" "$dir/pristine.tmp"
 	"$repo/tests/slaunch/apply-sl.sh" "$dir/pristine.tmp" "$mbox"
+	echo "$stamp" > "$dir/pristine.tmp/.rtgate-sl-stamp"
 	mv "$dir/pristine.tmp" "$dir/pristine"
 	exit 0
 	;;

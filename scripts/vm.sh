@@ -6,7 +6,8 @@
 #   localities 0-4, as the emulated Secure Launch needs), tpm12 (swtpm
 #   TPM 1.2, tpm-tis), none
 # Writes OUTDIR/NAME.console, OUTDIR/NAME.results, OUTDIR/NAME.swtpm.log
-# (and OUTDIR/NAME.exec with EXEC_TRACE, below).
+# (and OUTDIR/NAME.exec with EXEC_TRACE, OUTDIR/NAME.waker.log with
+# VM_SLEEP, below).
 set -eu
 kernel=$1 initrd=$2 out=$3 name=$4 tpm=$5 args=$6
 ovmf_code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
@@ -24,8 +25,10 @@ rm -f "$out/$name.console" "$out/$name.results"
 tmp=$(mktemp -d /tmp/rtgate-vm.XXXXXX)
 swtpm_pid=
 watcher=
+waker=
 cleanup() {
 	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+	[ -n "$waker" ] && kill "$waker" 2>/dev/null
 	[ -n "$swtpm_pid" ] && kill "$swtpm_pid" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -135,8 +138,18 @@ if [ -n "${VM_SECURE_BOOT:-}" ]; then
 	machine=q35,smm=on
 	secure="-global driver=cfi.pflash01,property=secure,value=on"
 fi
+# VM_SLEEP=1: the firmware offers suspend to RAM (S3), and
+# scripts/vm-waker.py wakes the guest through QMP when it asks (suspend
+# to RAM: system_wakeup; suspend to idle: the ACPI power button).
+s3=
+if [ -n "${VM_SLEEP:-}" ]; then
+	s3="-global ICH9-LPC.disable_s3=0 -qmp unix:$tmp/qmp.sock,server=on,wait=off"
+	python3 "$(dirname "$0")/vm-waker.py" "$out/$name.results" "$tmp/qmp.sock" \
+		2>"$out/$name.waker.log" &
+	waker=$!
+fi
 # shellcheck disable=SC2086
-timeout "$timeout" qemu-system-x86_64 $trace -machine $machine $secure -accel $accel -m 512 -smp 2 \
+timeout "$timeout" qemu-system-x86_64 $trace -machine $machine $secure $s3 -accel $accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
 	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
 	-drive if=pflash,format=raw,unit=1,file="$keep/vars.fd" $disk \

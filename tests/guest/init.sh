@@ -212,6 +212,28 @@ replay_sha1() {
 }
 dmesg_has() { dmesg | grep -q "$1"; }
 
+# sleep_in STATE: write STATE (mem, freeze) to /sys/power/state; the host
+# (scripts/vm-waker.py) wakes the machine through QEMU. Fails when the
+# kernel refuses the sleep.
+SLEEPS=0
+sleep_in() {
+	SLEEPS=$((SLEEPS + 1))
+	emit "REQUEST wake $SLEEPS $1"
+	echo "$1" > /sys/power/state
+	r=$?
+	emit "WOKE $SLEEPS"
+	return $r
+}
+# ones_hex BANK: a PCR of BANK with every bit set, the value PCRs 17-22
+# take at TPM2_Startup (TCG PC Client PTP)
+ones_hex() {
+	n=$(pcr_hex "$1" 0 | wc -c)
+	# Nothing when the TPM does not answer (no newline either: n is 0).
+	[ "$n" -gt 1 ] || return 0
+	head -c $((n - 1)) /dev/zero | tr '\0' f
+}
+# ones_opts: rtgate-verify's options starting every bank from all ones
+ones_opts() { for b in $BANKS; do printf ' -s %s:%s' "$b" "$(ones_hex "$b")"; done; }
 # create_entry: a boot entry on the EFI system partition of /dev/vda
 # (open15's second disk, written by scripts/mkgpt.py).
 create_entry() {
@@ -302,11 +324,11 @@ ksft() {
 		emit "KSFT $scenario ksft exit 1 (runner exit $rc: $(grep 'selftests: efi_rtgate' /tmp/ksft.out | tr '\n' ' '))"
 	fi
 }
-# pcr15_after_one_opening: sha256 PCR 15 after one opening from zero: the
-# runtime code event the log records, then the documented event's digest
-# (Documentation/admin-guide)
+# pcr15_after_one_opening [START]: sha256 PCR 15 after one opening from
+# zero (or from START, hex): the runtime code event the log records, then
+# the documented event's digest (Documentation/admin-guide)
 pcr15_after_one_opening() {
-	v=$(printf '%064d' 0)
+	v=${1:-$(printf '%064d' 0)}
 	c=$(code_event)
 	if [ -n "$c" ]; then
 		d=$(printf '%s' "$c" | xxd -r -p | sha256sum | cut -d' ' -f1)
@@ -564,6 +586,21 @@ hibernate)
 	# again with resume=; the restored image goes on below, reporting to
 	# that second VM.
 	expect closed-at-boot 0 state
+	# A sleep transition held open from user space: opening /dev/snapshot
+	# (the uswsusp interface) sends PM_HIBERNATION_PREPARE for reading and
+	# PM_RESTORE_PREPARE for writing; closing it, the matching POST.
+	# Meanwhile opening the gate fails with EBUSY and measures nothing.
+	snapshot 15 /tmp/pcr.boot
+	for mode in hibernation restore; do
+		if [ $mode = hibernation ]; then exec 3</dev/snapshot; else exec 3>/dev/snapshot; fi
+		expect open-during-$mode-transition-EBUSY EBUSY write_knob 1
+		exec 3<&-
+		check ebusy-message-$mode dmesg_has "rtgate-io\[[0-9]*\]: the system is entering or leaving a sleep state: the gate stays closed"
+	done
+	expect closed-after-transitions 0 state
+	expect log-empty-after-transitions 0 sh -c "wc -c < $LOG"
+	snapshot 15 /tmp/pcr.transitions
+	check pcr15-unchanged-by-refusals cmp /tmp/pcr.boot /tmp/pcr.transitions
 	check swap-on sh -c 'mkswap /dev/vda && swapon /dev/vda'
 	expect open OK write_knob 1
 	expect log-one-event 1 log_events
@@ -662,11 +699,7 @@ slaunch)
 	SLLOG=/sys/kernel/security/slaunch/eventlog
 	# The emulation cannot reset PCRs 17-22 as a launch does: they start
 	# at the TPM's power-on value, all ones (TCG PC Client PTP).
-	ones=
-	for b in $BANKS; do
-		n=$(pcr_hex "$b" 19 | wc -c)
-		ones="$ones -s $b:$(head -c $((n - 1)) /dev/zero | tr '\0' f)"
-	done
+	ones=$(ones_opts)
 	mount_vars
 	expect closed-at-boot 0 state
 	expect reason-secure-launch secure-launch cat $REASON
@@ -734,6 +767,56 @@ slaunch)
 		! tpm2_checkquote -u ak.pub -m quote.msg -s quote.sig -f bad.pcrs -g sha256 -q $nonce"
 	expect close OK write_knob 0
 	ksft EFI_RTGATE_EXPECT_OPEN=ok
+	;;
+slsuspend)
+	# Base sl: opened with a measurement into PCR 18 after the emulated
+	# launch, then suspend to idle and suspend to RAM, each woken by the
+	# host through QEMU. Suspend to idle keeps the TPM's PCRs: the gate stays
+	# open. Across suspend to RAM the TPM resumes (TPM2_Startup(STATE))
+	# with PCRs 0-15 kept and PCRs 17-22 reset: the gate must come back
+	# closed, not open with a PCR that no longer records the opening.
+	ones=$(ones_opts)
+	expect closed-at-boot 0 state
+	expect reason-secure-launch secure-launch cat $REASON
+	expect open OK write_knob 1
+	expect log-one-event 1 log_events
+	snapshot 18 /tmp/pcr18.open
+	snapshot 0 /tmp/pcr0.open
+	check s2idle sleep_in freeze
+	check s2idle-entered dmesg_has "PM: suspend entry (s2idle)"
+	expect open-after-s2idle 1 state
+	snapshot 18 /tmp/pcr18.s2idle
+	check pcr18-kept-in-s2idle cmp /tmp/pcr18.open /tmp/pcr18.s2idle
+	check not-closed-for-s2idle sh -c '! dmesg | grep -q "runtime services closed for suspend"'
+	expect s3-available deep sh -c 'echo deep > /sys/power/mem_sleep &&
+		sed -n "s/.*\[\(.*\)\].*/\1/p" /sys/power/mem_sleep'
+	check s3 sleep_in mem
+	check s3-entered dmesg_has "PM: suspend entry (deep)"
+	check s3-woken dmesg_has "ACPI: PM: Waking up from system sleep state S3"
+	check closed-for-suspend-message dmesg_has "runtime services closed for suspend"
+	expect closed-after-s3 0 state
+	# The TPM resumed: PCR 0 kept, PCR 18 back to its reset value.
+	snapshot 0 /tmp/pcr0.s3
+	check pcr0-kept-across-s3 cmp /tmp/pcr0.open /tmp/pcr0.s3
+	expect pcr18-reset-by-s3 "$(ones_hex sha256)" pcr_hex sha256 18
+	snapshot 18 /tmp/pcr18.s3
+	expect log-keeps-event 1 log_events
+	# The log records an opening that PCR 18 no longer shows.
+	# shellcheck disable=SC2086 # $ones: options
+	expect verify-log-and-pcr-disagree 2 sh -c "rtgate-verify -d /sys/kernel/security/slaunch/eventlog $ones >/dev/null 2>&1; echo \$?"
+	# Reopening measures again, from the reset value.
+	r=$(write_knob 1)
+	emit "INFO $scenario reopen after suspend to RAM: $r"
+	if [ "$r" = OK ]; then
+		pass reopen
+		expect log-two-events 2 log_events
+		snapshot 18 /tmp/pcr18.reopened
+		check pcr18-changed-every-bank all_banks_changed 18 /tmp/pcr18.s3 /tmp/pcr18.reopened
+		expect pcr18-reopening-measured-from-reset \
+			"$(pcr15_after_one_opening "$(ones_hex sha256)")" pcr_hex sha256 18
+	else
+		fail "reopen got '$r'"
+	fi
 	;;
 memmap)
 	# efi=debug: the console holds the EFI memory map, from which the
