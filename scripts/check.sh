@@ -39,7 +39,7 @@ record_file() {
 }
 
 # name tpm "kernel args"
-scenarios='open15 tpm2 efi_rtgate=on efi_rtgate_pcr=15
+scenarios='open15 tpm2 efi_rtgate=on efi_rtgate_pcr=15 ima_policy=critical_data
 locality tpm2 efi_rtgate=on kunit.enable=0
 notpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
 off tpm2 efi_rtgate=off kunit.enable=0

@@ -212,6 +212,13 @@ replay_sha1() {
 }
 dmesg_has() { dmesg | grep -q "$1"; }
 
+# ima_arch_rules: the rules of IMA's architecture policy in the policy
+# IMA loaded at boot (read back through securityfs); x86 adds them only
+# when IMA sees Secure Boot on. "measure func=KEXEC_KERNEL_CHECK" is one
+# of them on 6.12 and 7.x, and nothing else adds it without ima_policy=.
+ima_arch_rules() {
+	grep -c '^measure func=KEXEC_KERNEL_CHECK' /sys/kernel/security/ima/policy
+}
 # sleep_in STATE: write STATE (mem, freeze) to /sys/power/state; the host
 # (scripts/vm-waker.py) wakes the machine through QEMU. Fails when the
 # kernel refuses the sleep.
@@ -398,6 +405,9 @@ open15)
 	check boot-message dmesg_has "runtime services closed at boot (reason: cmdline)"
 	snapshot_reads disabled
 	check snapshot-in-setup-data has_snapshot_entry
+	# Secure Boot is off in this firmware: IMA has no architecture policy
+	# (the secboot scenario's check sees it present).
+	expect ima-arch-policy-none-without-secure-boot 0 ima_arch_rules
 	vars_dump > /tmp/vars.closed
 	# A write through efibootmgr (BootNext) is refused, the refusal
 	# logged with the gate named.
@@ -420,6 +430,10 @@ open15)
 	while read -r b v; do emit "PCR 15 $b $v"; done < /tmp/pcr.before
 	while read -r b v; do emit "PCR-AFTER-ONE-OPENING 15 $b $v"; done < /tmp/pcr.after
 	emit_code_event
+	# IMA's record of the opening (ima_policy=critical_data): one ima-buf
+	# entry, event name efi_rtgate_open, whose buffer is the event data.
+	expect ima-records-the-opening 1 sh -c \
+		"grep -c ' ima-buf sha[0-9]*:[0-9a-f]* efi_rtgate_open $OPEN_HEX\$' /sys/kernel/security/ima/ascii_runtime_measurements"
 	expect log-code-then-open "code open" log_kinds
 	check code-digests-logged dmesg_has "runtime code: [0-9]* ranges, [0-9]* KiB from the memory attributes table, hashed"
 	expect open-again-no-extension OK write_knob 1
@@ -536,7 +550,13 @@ rebind)
 	fault_write open-without-chip-ENODEV ENODEV
 	expect still-closed 0 state
 	echo "$dev" > "$crb/bind"
-	check chip-back test -e /dev/tpm0
+	# The driver's new chip: tpm0 again, or the next number while someone
+	# (IMA) still holds a reference to the old chip.
+	chip=$(ls /sys/class/tpm 2>/dev/null | head -n 1)
+	emit "INFO $scenario chip after the new probe: ${chip:-none}"
+	check chip-back test -e "/dev/${chip:-tpm0}"
+	n=${chip#tpm}
+	export TPM2TOOLS_TCTI=device:/dev/tpmrm${n:-0}
 	expect open-after-probe OK write_knob 1
 	expect open-state 1 state
 	expect one-event 1 log_events
@@ -854,6 +874,9 @@ secboot)
 	check secure-boot-enabled dmesg_has "Secure boot enabled"
 	check no-secure-boot-disabled sh -c '! dmesg | grep -q "Secure boot disabled"'
 	check no-secureboot-fallback sh -c '! dmesg | grep -q "Secure Boot state unreadable"'
+	# IMA took its architecture policy, which x86 gives only under Secure
+	# Boot, at boot while closed.
+	expect ima-arch-policy-loaded-while-closed 1 ima_arch_rules
 	# The firmware is not asked meanwhile: reads come from the snapshot.
 	mount_vars
 	snapshot_reads enabled
@@ -875,6 +898,7 @@ secbootoff)
 	# The same machine and kernel with efi_rtgate=off: the keys the
 	# kernel loads when firmware answers from boot.
 	open_at_boot cmdline
+	expect ima-arch-policy-loaded 1 ima_arch_rules
 	emit_keyrings
 	platform_keys_are_db
 	;;
