@@ -37,6 +37,13 @@ cc=gcc
 command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
 CCACHE_BASEDIR=$(cd "$build" && pwd)
 export CCACHE_BASEDIR
+# TCG unless KVM=1, as in vm.sh: scripts/qemu-tcg.sh says why.
+if [ -z "${KVM:-}" ]; then
+	mkdir -p "$b/kunit-qemu"
+	ln -sf "$(cd "$repo" && pwd)/scripts/qemu-tcg.sh" "$b/kunit-qemu/qemu-system-x86_64"
+	PATH=$(cd "$b/kunit-qemu" && pwd):$PATH
+	export PATH
+fi
 (cd "$tree" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig=drivers/firmware/efi/.kunitconfig --build_dir="$out" \
 	--jobs="$(nproc)" --make_options "CC=$cc" --timeout=300) >"$log" 2>&1
