@@ -141,15 +141,15 @@ fi
 # VM_SLEEP=1: the firmware offers suspend to RAM (S3), and
 # scripts/vm-waker.py wakes the guest through QMP when it asks (suspend
 # to RAM: system_wakeup; suspend to idle: the ACPI power button).
-s3=
+sleep_opts=
 if [ -n "${VM_SLEEP:-}" ]; then
-	s3="-global ICH9-LPC.disable_s3=0 -qmp unix:$tmp/qmp.sock,server=on,wait=off"
+	sleep_opts="-global ICH9-LPC.disable_s3=0 -qmp unix:$tmp/qmp.sock,server=on,wait=off"
 	python3 "$(dirname "$0")/vm-waker.py" "$out/$name.results" "$tmp/qmp.sock" \
 		2>"$out/$name.waker.log" &
 	waker=$!
 fi
 # shellcheck disable=SC2086
-timeout "$timeout" qemu-system-x86_64 $trace -machine $machine $secure $s3 -accel $accel -m 512 -smp 2 \
+timeout "$timeout" qemu-system-x86_64 $trace -machine $machine $secure $sleep_opts -accel $accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
 	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
 	-drive if=pflash,format=raw,unit=1,file="$keep/vars.fd" $disk \

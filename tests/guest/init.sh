@@ -26,6 +26,8 @@ KNOB=$EFI/runtime_enable
 REASON=$EFI/runtime_gate_reason
 VARS=$EFI/efivars
 LOG=/sys/kernel/security/efi_rtgate/binary_measurements
+# The D-RTM event log of a Secure Launch (base sl)
+SLLOG=/sys/kernel/security/slaunch/eventlog
 BANKS="sha1 sha256 sha384 sha512"
 
 scenario=$(sed -n 's/.*rtgate_test=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -226,8 +228,8 @@ SLEEPS=0
 sleep_in() {
 	SLEEPS=$((SLEEPS + 1))
 	emit "REQUEST wake $SLEEPS $1"
-	echo "$1" > /sys/power/state
-	r=$?
+	r=0
+	echo "$1" > /sys/power/state || r=1
 	emit "WOKE $SLEEPS"
 	return $r
 }
@@ -331,10 +333,10 @@ ksft() {
 		emit "KSFT $scenario ksft exit 1 (runner exit $rc: $(grep 'selftests: efi_rtgate' /tmp/ksft.out | tr '\n' ' '))"
 	fi
 }
-# pcr15_after_one_opening [START]: sha256 PCR 15 after one opening from
-# zero (or from START, hex): the runtime code event the log records, then
-# the documented event's digest (Documentation/admin-guide)
-pcr15_after_one_opening() {
+# pcr_after_one_opening [START]: the sha256 value of the gate's PCR after
+# one opening from zero (or from START, hex): the runtime code event the
+# log records, then the documented event's digest (Documentation/admin-guide)
+pcr_after_one_opening() {
 	v=${1:-$(printf '%064d' 0)}
 	c=$(code_event)
 	if [ -n "$c" ]; then
@@ -552,7 +554,7 @@ rebind)
 	emit "INFO $scenario chip after the new probe: ${chip:-none}"
 	check chip-back test -e "/dev/${chip:-tpm0}"
 	n=${chip#tpm}
-	export TPM2TOOLS_TCTI=device:/dev/tpmrm${n:-0}
+	export TPM2TOOLS_TCTI="device:/dev/tpmrm${n:-0}"
 	expect open-after-probe OK write_knob 1
 	expect open-state 1 state
 	expect one-event 1 log_events
@@ -620,7 +622,7 @@ hibernate)
 	check swap-on sh -c 'mkswap /dev/vda && swapon /dev/vda'
 	expect open OK write_knob 1
 	expect log-one-event 1 log_events
-	check pcr15-one-opening-from-zero test "$(pcr_hex sha256 15)" = "$(pcr15_after_one_opening)"
+	check pcr15-one-opening-from-zero test "$(pcr_hex sha256 15)" = "$(pcr_after_one_opening)"
 	emit DONE
 	if echo disk > /sys/power/state 2>/tmp/h.err; then
 		# The restored image, after the TPM was reset by the new boot.
@@ -638,7 +640,7 @@ hibernate)
 		if [ "$r" = OK ]; then
 			pass reopen
 			expect log-two-events 2 log_events
-			check pcr15-reopening-measured-from-reset test "$(pcr_hex sha256 15)" = "$(pcr15_after_one_opening)"
+			check pcr15-reopening-measured-from-reset test "$(pcr_hex sha256 15)" = "$(pcr_after_one_opening)"
 		elif [ "$r" = ENODEV ] && dmesg_has "NULL Seed name comparison failed"; then
 			emit "INFO $scenario reopen: ENODEV, the TPM driver refused the TPM after its reset (HMAC null seed)"
 			pass reopen-refused-by-tpm-driver
@@ -712,7 +714,6 @@ slaunch)
 	# Base sl, no efi_rtgate argument: the emulated Secure Launch
 	# (slaunch_emulate, tests/slaunch) reports a TXT launch and moves the
 	# TPM driver to locality 2 on a TIS TPM, where PCR 18 can be extended.
-	SLLOG=/sys/kernel/security/slaunch/eventlog
 	# The emulation cannot reset PCRs 17-22 as a launch does: they start
 	# at the TPM's power-on value, all ones (TCG PC Client PTP).
 	ones=$(ones_opts)
@@ -819,7 +820,7 @@ slsuspend)
 	expect log-keeps-event 1 log_events
 	# The log records an opening that PCR 18 no longer shows.
 	# shellcheck disable=SC2086 # $ones: options
-	expect verify-log-and-pcr-disagree 2 sh -c "rtgate-verify -d /sys/kernel/security/slaunch/eventlog $ones >/dev/null 2>&1; echo \$?"
+	expect verify-log-and-pcr-disagree 2 sh -c "rtgate-verify -d $SLLOG $ones >/dev/null 2>&1; echo \$?"
 	# Reopening measures again, from the reset value.
 	r=$(write_knob 1)
 	emit "INFO $scenario reopen after suspend to RAM: $r"
@@ -829,7 +830,7 @@ slsuspend)
 		snapshot 18 /tmp/pcr18.reopened
 		check pcr18-changed-every-bank all_banks_changed 18 /tmp/pcr18.s3 /tmp/pcr18.reopened
 		expect pcr18-reopening-measured-from-reset \
-			"$(pcr15_after_one_opening "$(ones_hex sha256)")" pcr_hex sha256 18
+			"$(pcr_after_one_opening "$(ones_hex sha256)")" pcr_hex sha256 18
 	else
 		fail "reopen got '$r'"
 	fi
