@@ -957,6 +957,27 @@ tpm12)
 bench)
 	# make bench: raw timings, reported as "BENCH <name> <value>".
 	b() { emit "BENCH $*"; }
+	# read_cost NAME FILE: ns for 2000 reads of FILE, as 10 times the
+	# fastest of 10 batches of 200. The host (and the emulation's other
+	# vCPU) can stall any batch; the fastest is the cost of the reads
+	# themselves. Every batch is reported as INFO.
+	read_cost() {
+		best=
+		all=
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			t=$(rtgate-io time-read "$2" 200)
+			case $t in
+			'' | *[!0-9]*)
+				echo "failed:$t"
+				return
+				;;
+			esac
+			all="$all $t"
+			[ -z "$best" ] || [ "$t" -lt "$best" ] && best=$t
+		done
+		emit "INFO bench $1 batches of 200 reads (ns):$all"
+		echo $((best * 10))
+	}
 	mode=$(sed -n 's/.*rtgate_bench=\([^ ]*\).*/\1/p' /proc/cmdline)
 	case $mode in
 	boot)
@@ -976,7 +997,7 @@ bench)
 		mount_vars
 		v=$(first_var)
 		rtgate-io time-read "$v" 50 >/dev/null	# warm up
-		b read_ns "$(rtgate-io time-read "$v" 2000)"
+		b read_ns "$(read_cost read "$v")"
 		;;
 	gate)
 		mount_vars
@@ -988,10 +1009,10 @@ bench)
 		v=$(first_var)
 		write_knob 0 >/dev/null
 		rtgate-io time-read "$v" 50 >/dev/null
-		b refused_ns "$(rtgate-io time-read "$v" 2000)"
+		b refused_ns "$(read_cost refused "$v")"
 		write_knob 1 >/dev/null
 		rtgate-io time-read "$v" 50 >/dev/null
-		b allowed_ns "$(rtgate-io time-read "$v" 2000)"
+		b allowed_ns "$(read_cost allowed "$v")"
 		write_knob 0 >/dev/null
 		# "ns outcome": only a successful opening is a valid time
 		# shellcheck disable=SC2046
