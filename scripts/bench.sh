@@ -85,17 +85,11 @@ vm() {	# vm NAME KERNEL TPM ARGS
 # together it lands on both. Which one starts first alternates with the
 # run number ($i).
 pair() {
-	if [ $((i % 2)) -eq 1 ]; then
-		vm "$1" "$2" tpm2 "$3" &
-		p1=$!
-		vm "$4" "$5" tpm2 "$6" &
-		p2=$!
-	else
-		vm "$4" "$5" tpm2 "$6" &
-		p2=$!
-		vm "$1" "$2" tpm2 "$3" &
-		p1=$!
-	fi
+	[ $((i % 2)) -eq 1 ] || set -- "$4" "$5" "$6" "$1" "$2" "$3"
+	vm "$1" "$2" tpm2 "$3" &
+	p1=$!
+	vm "$4" "$5" tpm2 "$6" &
+	p2=$!
 	r=0
 	wait "$p1" || r=1
 	wait "$p2" || r=1

@@ -938,10 +938,10 @@ tpm12)
 	check pcr15-readable test -n "$before"
 	expect open OK write_knob 1
 	expect open-state 1 state
-	# IMA's record of the opening (ima_policy=critical_data, here
-	# rather than in open15: IMA extends PCR 10 at each of open15's many
-	# openings): one ima-buf
-	# entry, event name efi_rtgate_open, whose buffer is the event data.
+	# IMA's record of the opening (ima_policy=critical_data, here rather
+	# than in open15: IMA extends PCR 10 at each of open15's many
+	# openings): one ima-buf entry, event name efi_rtgate_open, whose
+	# buffer is the event data.
 	expect ima-records-the-opening 1 sh -c \
 		"grep -c ' ima-buf sha[0-9]*:[0-9a-f]* efi_rtgate_open $OPEN_HEX\$' /sys/kernel/security/ima/ascii_runtime_measurements"
 	after=$(p15)
