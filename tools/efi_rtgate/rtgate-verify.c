@@ -7,8 +7,8 @@
  * EV_EVENT_TAG event and appends a TCG_PCR_EVENT2 record to
  * /sys/kernel/security/efi_rtgate/binary_measurements. When the gate was
  * closed at boot, each opening first extends the PCR with a runtime code
- * event: the SHA-256 digests of the firmware's runtime code, taken at boot
- * before any of it ran. This tool parses that log (TCG PC Client
+ * event: the SHA-256 digests of the firmware's runtime code, taken by the
+ * first opening before any of it ran. This tool parses that log (TCG PC Client
  * crypto-agile format: a Spec ID Event03 header, then the events), checks
  * that every record is a documented event with digests equal to
  * HASH(event), prints the runtime code digests, replays the log per bank

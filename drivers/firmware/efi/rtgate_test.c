@@ -1190,27 +1190,33 @@ static void rtgate_test_code_event(struct kunit *test)
 }
 
 /*
- * The digests taken at boot, checked against the firmware itself: each
- * range lies in an EfiRuntimeServicesCode region of the memory map and,
- * since no firmware has run, still hashes to its digest.
+ * The digests of a closed boot, checked against the firmware itself: each
+ * range lies in an EfiRuntimeServicesCode region of the memory map and
+ * hashes to its digest, and a second call returns the same digests.
  */
 static void rtgate_test_code_firmware(struct kunit *test)
 {
 	efi_memory_desc_t md;
 	u8 digest[SHA256_DIGEST_SIZE];
-	const u8 *data, *r;
+	const u8 *data, *again, *r;
 	u32 source, nr, i;
 	u64 phys, len;
-	size_t size;
+	size_t size, size_again;
 	void *code;
 
 	/* KUnit runs at boot: a gate closed now was closed at boot. */
 	if (!efi_enabled(EFI_RUNTIME_SERVICES) || !efi_rtgate_closed())
 		kunit_skip(test, "the gate was not closed at boot: no digests");
+	/* The first call hashes, as the first opening would. */
+	mutex_lock(&rtgate_mutex);
 	data = rtgate_code_data(&size);
+	again = rtgate_code_data(&size_again);
+	mutex_unlock(&rtgate_mutex);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, data, "closed at boot, but no digests");
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(data), "no digests taken at boot: %ld",
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(data), "no digests taken: %ld",
 			       PTR_ERR(data));
+	KUNIT_EXPECT_PTR_EQ(test, again, data);
+	KUNIT_EXPECT_EQ(test, size_again, size);
 	KUNIT_ASSERT_GE(test, size, RTGATE_CODE_HEAD_LEN);
 	KUNIT_EXPECT_MEMEQ(test, data, RTGATE_CODE_EVENT_DATA,
 			   sizeof(RTGATE_CODE_EVENT_DATA));
@@ -1244,8 +1250,8 @@ static void rtgate_test_code_firmware(struct kunit *test)
 }
 
 /*
- * With digests taken at boot, an opening extends the PCR twice, code event
- * first, and logs both; the log replays to the PCR.
+ * Where the gate was closed at boot, an opening extends the PCR twice, code
+ * event first, and logs both; the log replays to the PCR.
  */
 static void rtgate_test_open_code(struct kunit *test)
 {
