@@ -70,8 +70,8 @@ else
 	echo "bench: INFO     no __efi_queue_work in $b/obj/vmlinux"
 fi
 
-vm() {	# vm NAME KERNEL TPM ARGS
-	SWTPM_LOGLEVEL=20 "$repo/scripts/vm.sh" "$2" "$b/initramfs.cpio.gz" "$out" "$1" "$3" \
+vm() {	# vm NAME KERNEL TPM ARGS [ICOUNT]: ICOUNT=0, see pair below
+	VM_ICOUNT=${5:-} SWTPM_LOGLEVEL=20 "$repo/scripts/vm.sh" "$2" "$b/initramfs.cpio.gz" "$out" "$1" "$3" \
 		"rtgate_test=bench kunit.enable=0 $4"
 	grep -aq '^DONE' "$out/$1.results" || {
 		echo "bench: VM $1 did not finish; see $out/$1.console" >&2
@@ -79,16 +79,20 @@ vm() {	# vm NAME KERNEL TPM ARGS
 	}
 }
 # pair NAME1 KERNEL1 ARGS1 NAME2 KERNEL2 ARGS2: the two VMs of a figure
-# whose sides come from different boots, run at the same time (one per
-# core). Under TCG the host slows the guest down for seconds at a time;
-# run one after the other, a slow stretch lands on one side only, run
-# together it lands on both. Which one starts first alternates with the
-# run number ($i).
+# whose sides come from different boots. Under TCG the host slows a guest
+# down for seconds at a time, and a guest's clocks follow the host's: the
+# same two kernels gave per-run read ratios from 0.53 to 1.85, and boot
+# ratios from 0.86 to 1.22. These VMs therefore run with QEMU's
+# instruction counter as their clock (VM_ICOUNT=0: one instruction is one
+# ns, idle time is skipped): the times they read are the work their
+# kernel did, whatever the host did meanwhile. Both run at the same time
+# (one per core), which only saves time; which one starts first
+# alternates with the run number ($i).
 pair() {
 	[ $((i % 2)) -eq 1 ] || set -- "$4" "$5" "$6" "$1" "$2" "$3"
-	vm "$1" "$2" tpm2 "$3" &
+	vm "$1" "$2" tpm2 "$3" 0 &
 	p1=$!
-	vm "$4" "$5" tpm2 "$6" &
+	vm "$4" "$5" tpm2 "$6" 0 &
 	p2=$!
 	r=0
 	wait "$p1" || r=1
@@ -119,6 +123,7 @@ while [ "$i" -le "$runs" ]; do
 		raw open-call-overhead "$i" "$(val "gate-open-$i" read_ns)" "$(val "nogate-$i" read_ns)"
 		raw refused-vs-allowed-call "$i" "$(val "gate-closed-$i" refused_ns)" "$(val "gate-closed-$i" allowed_ns)"
 		raw enable-vs-tpm2_pcrextend "$i" "$(val "gate-closed-$i" enable_ns)" "$(val "gate-closed-$i" pcrextend_ns)"
+		raw first-enable-vs-enable "$i" "$(val "gate-closed-$i" first_enable_ns)" "$(val "gate-closed-$i" enable_ns)"
 		raw boot-gate-on-vs-off "$i" "$(val "boot-on-$i" init_ns)" "$(val "boot-off-$i" init_ns)"
 		raw boot-tpm-commands-on-minus-off "$i" "$(tpm_cmds "boot-on-$i")" "$(tpm_cmds "boot-off-$i")"
 	} >> "$out/raw"
@@ -136,8 +141,11 @@ python3 - "$out/raw" <<'PY'
 import re, statistics, sys
 targets = {"open-call-overhead": 1.02, "refused-vs-allowed-call": 0.05,
            "enable-vs-tpm2_pcrextend": 1.0, "boot-gate-on-vs-off": 1.02}
+# Reported, not held to a target: the first opening of a closed boot
+# also hashes the runtime code (rtgate_code.c).
+info = ["first-enable-vs-enable"]
 counts = "boot-tpm-commands-on-minus-off"
-rows = {name: [] for name in list(targets) + [counts]}
+rows = {name: [] for name in list(targets) + info + [counts]}
 
 def untrusted(v):
     if re.fullmatch(r"[0-9]+", v):
@@ -167,19 +175,23 @@ for name, pairs in rows.items():
 print()
 print(f"{'figure':30} {'min':>8} {'median':>8} {'max':>8} {'target':>8}")
 ratios = {}
-for name in targets:
+for name in list(targets) + info:
     if not rows[name]:
         continue
     r = [a / b for a, b in rows[name]]
     ratios[name] = statistics.median(r)
+    target = "<= %.2f" % targets[name] if name in targets else "info"
     print(f"{name:30} {min(r):8.4f} {statistics.median(r):8.4f} {max(r):8.4f} "
-          f"{'<= %.2f' % targets[name]:>8}")
+          f"{target:>8}")
 d = [a - b for a, b in rows[counts]]
 print(f"TPM commands at boot, gate on minus gate off, per run: {d}")
 print()
 for name, r in ratios.items():
-    bad += r > targets[name]
-    print(f"RATIO {name} {r:.4f}")
+    if name in targets:
+        bad += r > targets[name]
+        print(f"RATIO {name} {r:.4f}")
+    else:
+        print(f"INFO {name} {r:.4f}")
 if any(d):
     bad += 1
     print("bench: the gate issued TPM commands at boot")

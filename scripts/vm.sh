@@ -131,6 +131,15 @@ if [ -n "${EXEC_TRACE:-}" ]; then
 	tracer=$!
 	trace="-d exec${EXEC_TRACE_NOCHAIN:+,nochain} -dfilter $EXEC_TRACE -D $tmp/exec"
 fi
+# VM_ICOUNT=SHIFT: the guest's clocks count executed instructions
+# (2^SHIFT ns each) and jump over idle time, so the times the guest reads
+# do not depend on how fast the host ran it (make bench: under TCG the
+# host slows a guest down for seconds at a time).
+icount=
+if [ -n "${VM_ICOUNT:-}" ]; then
+	[ -z "${KVM:-}" ] || die "VM_ICOUNT needs TCG"
+	icount="-icount shift=$VM_ICOUNT,sleep=on"
+fi
 # VM_SECURE_BOOT=1: firmware with Secure Boot (OVMF_CODE, OVMF_VARS with
 # enrolled keys) needs SMM, and its variable store only writable from SMM.
 machine=q35 secure=
@@ -149,7 +158,7 @@ if [ -n "${VM_SLEEP:-}" ]; then
 	waker=$!
 fi
 # shellcheck disable=SC2086
-timeout "$timeout" qemu-system-x86_64 $trace -machine $machine $secure $sleep_opts -accel $accel -m 512 -smp 2 \
+timeout "$timeout" qemu-system-x86_64 $trace $icount -machine $machine $secure $sleep_opts -accel $accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
 	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
 	-drive if=pflash,format=raw,unit=1,file="$keep/vars.fd" $disk \
