@@ -982,6 +982,15 @@ bench)
 		for t; do [ "$t" -lt "$best" ] && best=$t; done
 		echo $((best * batches))
 	}
+	# timed_open NAME: time one closed-to-open write of the knob as
+	# BENCH NAME; rtgate-io prints "ns outcome", and only a successful
+	# opening is a valid time
+	timed_open() {
+		# shellcheck disable=SC2046
+		set -- "$1" $(rtgate-io time-write $KNOB 1)
+		[ "${3:-}" = OK ] || set -- "$1" "failed:${3:-none}"
+		b "$1" "$2"
+	}
 	# each BODY: run BODY (a command) $batches times
 	each() {
 		_n=0
@@ -997,22 +1006,17 @@ bench)
 		# "Run /init" line, in microseconds), in ns, in shell arithmetic
 		# (64-bit): busybox awk's printf %d converts to a C int and wraps
 		# above 2.147 s. /proc/uptime, read by /init, has two decimals.
-		t=$(dmesg | sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] Run \/init as init process$/\1:\2/p')
-		s=${t%:*}
-		us=${t#*:}
-		case $s in
-		'' | *[!0-9]*) s=x ;;
-		esac
-		case $s:$us in
-		*x*:* | *:*[!0-9]*)
-			b init_ns "unparsed-run-init:$t" ;;
-		*:[0-9][0-9][0-9][0-9][0-9][0-9])
+		# Only a timestamp of seconds and six decimals is taken.
+		t=$(dmesg | sed -n 's/^\[ *\([0-9][0-9]*\)\.\([0-9]\{6\}\)\] Run \/init as init process$/\1 \2/p')
+		# shellcheck disable=SC2086 # $t: seconds, microseconds
+		set -- $t
+		if [ "$#" -eq 2 ]; then
 			# no leading zero: the shell would read it as octal
-			us=$(echo "$us" | sed 's/^0*//')
-			b init_ns "$((s * 1000000000 + ${us:-0} * 1000))" ;;
-		*)
-			b init_ns "unparsed-run-init:$t" ;;
-		esac
+			us=$(echo "$2" | sed 's/^0*//')
+			b init_ns "$(($1 * 1000000000 + ${us:-0} * 1000))"
+		else
+			b init_ns "unparsed-run-init:$t"
+		fi
 		;;
 	read)
 		mount_vars
@@ -1031,10 +1035,7 @@ bench)
 		# so time GetVariable through a file opened after opening. The
 		# first opening also hashes the runtime code: its time is
 		# reported beside a later opening's (enable_ns, below).
-		# shellcheck disable=SC2046
-		set -- $(rtgate-io time-write $KNOB 1)
-		[ "${2:-}" = OK ] || set -- "failed:${2:-none}"
-		b first_enable_ns "$1"
+		timed_open first_enable_ns
 		remount_vars
 		v=$(first_var)
 		rtgate-io time-read "$v" 50 >/dev/null	# warm up, open
@@ -1053,12 +1054,8 @@ bench)
 		b refused_ns "$(cost refused $ref)"
 		# shellcheck disable=SC2086
 		b allowed_ns "$(cost allowed $alw)"
-		# "ns outcome": only a successful opening is a valid time
-		# shellcheck disable=SC2046
-		set -- $(rtgate-io time-write $KNOB 1)
-		[ "${2:-}" = OK ] || set -- "failed:${2:-none}"
-		b enable_ns "$1"
-		# "ns exit-status": likewise
+		timed_open enable_ns
+		# "ns exit-status": only a successful extend is a valid time
 		# shellcheck disable=SC2046
 		set -- $(rtgate-io time-cmd tpm2_pcrextend 15:sha256=0000000000000000000000000000000000000000000000000000000000000001)
 		[ "${2:-}" = 0 ] || set -- "failed:${2:-none}"
