@@ -69,13 +69,9 @@ cat $frags | grep -E '^CONFIG_[A-Z0-9_]+=' |
 		esac
 	done
 
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
-# Paths below the build directory hash the same in every clone.
-CCACHE_BASEDIR=$(cd "$build" && pwd)
-export CCACHE_BASEDIR
+. "$repo/scripts/ccache-env.sh"
 echo "build-kernel: building $base$flavor with $j jobs"
-make -s -C "$tree" O="$obj" CC="$cc" -j"$j" bzImage
+make -s -C "$tree" O="$obj" CC="$cc" HOSTCC="$hostcc" -j"$j" bzImage
 cp "$obj/arch/x86/boot/bzImage" "$bdir/bzImage$flavor"
 cp "$obj/arch/x86/boot/bzImage" "$build/bzImage"
 echo "build-kernel: $bdir/bzImage$flavor"

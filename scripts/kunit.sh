@@ -33,10 +33,7 @@ fi
 }
 out=$b/kunit
 log=$b/kunit.log
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
-CCACHE_BASEDIR=$(cd "$build" && pwd)
-export CCACHE_BASEDIR
+. "$repo/scripts/ccache-env.sh"
 # TCG unless KVM=1, as in vm.sh: scripts/qemu-tcg.sh says why.
 if [ -z "${KVM:-}" ]; then
 	mkdir -p "$b/kunit-qemu"
@@ -46,7 +43,7 @@ if [ -z "${KVM:-}" ]; then
 fi
 (cd "$tree" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig=drivers/firmware/efi/.kunitconfig --build_dir="$out" \
-	--jobs="$(nproc)" --make_options "CC=$cc" --timeout=300) >"$log" 2>&1
+	--jobs="$(nproc)" --make_options "CC=$cc" --make_options "HOSTCC=$hostcc" --timeout=300) >"$log" 2>&1
 rc=$?
 sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\[[0-9:]+\] (Testing complete|=|\[(PASSED|FAILED|SKIPPED|CRASHED)\])' | tail -n 60
 # "Testing complete. Ran N tests: passed: P, failed: F, skipped: S"

@@ -1,84 +1,203 @@
 #!/bin/sh
-# Bisectability: build the kernel after each patch of the series with
-# CONFIG_EFI_RTGATE=y (with KUnit), =y without KUnit, and =n. A patch
-# that touches no file of the gate (rtgate, efi_rtgate, Kconfig.rtgate)
-# is built with the first configuration only: the others would build the
-# same code. So is a patch that changes only the KUnit tests (built with
-# KUnit only), and one that changes only files built with the gate on
-# (drivers/firmware/efi/rtgate*, Makefile lines naming them) skips =n,
-# which builds none of them. Patches that touch no kernel code, Kconfig
-# or Makefile (documentation, tools/) are checked for applying only.
+# Bisectability: after each patch of the series, build the kernel with
+# CONFIG_EFI_RTGATE=y (with KUnit) and =n, and compile every object the
+# series adds or patches the way distributions build the gate (no KUnit,
+# mixed mode, SGI UV: configs/nokunit.config). A patch that touches no
+# file of the gate (rtgate, efi_rtgate, Kconfig.rtgate) is built with the
+# first configuration only: the others would build the same code. So is a
+# patch that changes only the KUnit tests (built with KUnit only), and one
+# that changes only files built with the gate on (drivers/firmware/efi/
+# rtgate*, Makefile lines naming them) skips =n, which builds none of
+# them. Patches that touch no kernel code, Kconfig or Makefile
+# (documentation, tools/) are checked for applying only.
+#
+# The tree after patch N is the one series.sh commits as patch N: the
+# base with the first N entries applied (scripts/apply-series.sh). It is
+# built in the check kernel's own tree (BUILD/BASE/linux) with the check
+# kernel's fragments, in an object directory beside the check kernel's:
+# the first build, the last patch with the gate on, is the check kernel
+# itself (ccache has every object), and kbuild recompiles only what a
+# changed option or file reaches from one build to the next. KUnit off
+# changes include/linux/sched.h and so every object: that configuration
+# compiles the series' objects in an object directory of its own rather
+# than a third whole kernel; the sl kernel (configs/slaunch.config) links
+# the whole series without KUnit and with mixed mode. The tree is left
+# with the whole series applied.
 # Usage: series-check.sh REPO BUILD BASE
 # SETUP_ONLY=1 stops after the set-up (directories, kernel base).
 set -eu
 repo=$1 build=$2 base=$3
 b=$build/$base
-git=$b/git
-"$repo/scripts/series.sh" "$repo" "$build" "$base" >/dev/null
-off=$b/rtgate-off.config
+SETUP_ONLY=1 "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" >/dev/null
+if [ -n "${KSRC:-}" ]; then
+	tree=$KSRC pristine=$b/ksrc-pristine
+else
+	tree=$b/linux pristine=$b/pristine
+fi
+o=$b/series-check
+ok=$b/series-check-nokunit
+mkdir -p "$o" "$ok"
+off=$o/rtgate-off.config
 echo "CONFIG_EFI_RTGATE=n" > "$off"
 if [ -n "${SETUP_ONLY:-}" ]; then
 	echo "series-check: set-up done (SETUP_ONLY)"
 	exit 0
 fi
+. "$repo/scripts/ccache-env.sh"
 
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
-CCACHE_BASEDIR=$(cd "$build" && pwd)
-export CCACHE_BASEDIR
-fails=0
-for c in $(git -C "$git" rev-list --reverse base..rtgate); do
-	subj=$(git -C "$git" log -1 --format=%s "$c")
-	changed=$(git -C "$git" diff --name-only "$c^" "$c" | grep -v '^tools/' || true)
+entries=$(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series")
+# targets ENTRY: the kernel paths an entry adds or patches
+targets() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/$1.files" |
+		sed 's|^series/[^/]*/||; s|\.patch$||'
+}
+# The Kconfig files the series adds or patches: a configuration is made
+# again when one of them changed since it was made.
+kconfigs=$(for e in $entries; do targets "$e"; done | grep -E '(^|/)Kconfig[^/]*$' | sort -u)
+
+# gates ENTRY: the configurations ENTRY is built with (none: apply only)
+gates() {
+	changed=$(targets "$1" | grep -v '^tools/')
 	if ! echo "$changed" | grep -qE '\.(c|h)$|Kconfig|Makefile'; then
-		echo "series-check: ok   (no kernel code) $subj"
-		continue
+		return
 	fi
-	# The Makefile lines the patch changes, and whether all name $1
+	# mk_only WORD: every Makefile line the entry adds or removes names WORD
 	mk_only() {
-		git -C "$git" diff "$c^" "$c" -- '*Makefile' |
-			grep -E '^[-+]([^-+]|$)' | grep -vq "$1" && return 1
+		for p in $(grep -E 'Makefile\.patch$' "$repo/series/$1.files"); do
+			grep -E '^[-+]([^-+]|$)' "$repo/$p"
+		done | grep -vq "$2" && return 1
 		return 0
 	}
 	efi=drivers/firmware/efi
-	gates=y
-	if echo "$changed" | grep -vqE "^($efi/(rtgate_test\.c|\.kunitconfig|Kconfig\.rtgate|Makefile)|MAINTAINERS)\$" ||
-	   ! mk_only rtgate_test; then
-		if echo "$changed" | grep -vqE "^($efi/(rtgate[^/]*|\.kunitconfig|Kconfig\.rtgate|Makefile)|MAINTAINERS)\$" ||
-		   ! mk_only rtgate; then
-			echo "$changed" | grep -qE 'rtgate' && gates="y nokunit n"
-		else
-			gates="y nokunit"
+	if ! echo "$changed" | grep -vqE "^($efi/(rtgate_test\.c|\.kunitconfig|Kconfig\.rtgate|Makefile)|MAINTAINERS)\$" &&
+	   mk_only "$1" rtgate_test; then
+		echo y
+	elif ! echo "$changed" | grep -vqE "^($efi/(rtgate[^/]*|\.kunitconfig|Kconfig\.rtgate|Makefile)|MAINTAINERS)\$" &&
+	     mk_only "$1" rtgate; then
+		echo y nokunit
+	elif echo "$changed" | grep -qE 'rtgate'; then
+		echo y nokunit n
+	else
+		echo y
+	fi
+}
+
+# configure GATE DIR: the check kernel's configuration in DIR, with the
+# gate off (n) or as distributions build it (nokunit); made once for each
+# state of the Kconfig files and kept, so that going back to it touches
+# no option.
+configure() {
+	frags="$repo/configs/rtgate.config $repo/configs/vm.config"
+	[ "$1" = n ] && frags="$frags $off"
+	[ "$1" = nokunit ] && frags="$frags $repo/configs/nokunit.config"
+	# shellcheck disable=SC2086 # paths below the tree, one word each
+	key="$1 $(cd "$tree" && cat $kconfigs 2>/dev/null | md5sum)"
+	if [ -f "$2/config.$1" ] && [ "$(cat "$2/config.$1.key")" = "$key" ]; then
+		cmp -s "$2/config.$1" "$2/.config" || cp "$2/config.$1" "$2/.config"
+		return
+	fi
+	make -s -C "$tree" O="$2" HOSTCC="$hostcc" tinyconfig >/dev/null
+	# shellcheck disable=SC2086 # one word per fragment
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $frags >/dev/null
+	make -s -C "$tree" O="$2" HOSTCC="$hostcc" olddefconfig >/dev/null
+	# Every option asked for survived (the last fragment wins).
+	# shellcheck disable=SC2086
+	cat $frags | grep -E '^CONFIG_[A-Z0-9_]+=' |
+		awk -F= '{ want[$1] = $0 } END { for (o in want) print want[o] }' > "$2/asked"
+	lost=
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_EFI_RTGATE*) continue ;;	# not there before the patch adding it
+		*=n) ! grep -q "^${line%%=*}=" "$2/.config" && continue ;;
+		*) grep -qx "$line" "$2/.config" && continue ;;
+		esac
+		lost="$lost $line"
+	done < "$2/asked"
+	if [ -n "$lost" ]; then
+		echo "series-check: did not survive olddefconfig:$lost"
+		return 1
+	fi
+	cp "$2/.config" "$2/config.$1"
+	echo "$key" > "$2/config.$1.key"
+}
+
+# prefix ENTRY: the entries up to and including ENTRY
+prefix() {
+	for p in $entries; do
+		echo "$p"
+		[ "$p" = "$1" ] && break
+	done
+}
+# step GATE ENTRY: the tree after ENTRY, built with GATE
+fails=0
+step() {
+	subj=$(head -n 1 "$repo/series/$2.msg")
+	# shellcheck disable=SC2046 # entry names are single words
+	if ! "$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base" $(prefix "$2"); then
+		echo "series-check: FAIL does not apply: $subj"
+		fails=$((fails + 1))
+		return
+	fi
+	if [ -z "$1" ]; then
+		echo "series-check: ok   (no kernel code) $subj"
+		return
+	fi
+	dir=$o targets=bzImage
+	[ "$1" = nokunit ] && dir=$ok
+	if ! configure "$1" "$dir"; then
+		echo "series-check: FAIL EFI_RTGATE=$1 $subj: configuration"
+		fails=$((fails + 1))
+		return
+	fi
+	log=$dir/$(echo "$2" | cut -c1-4)-$1.log
+	if [ "$1" = nokunit ]; then
+		if ! make -s -C "$tree" O="$dir" CC="$cc" HOSTCC="$hostcc" -j"$(nproc)" prepare \
+				>"$log" 2>&1 ||
+		   ! targets=$("$repo/scripts/series-objs.sh" "$repo" "$tree" "$dir" 2>>"$log"); then
+			echo "series-check: FAIL EFI_RTGATE=$1 $subj: no objects to compile (see $log)"
+			fails=$((fails + 1))
+			return
 		fi
 	fi
-	git -C "$git" checkout -q -f "$c"
-	for gate in $gates; do
-		obj=$b/series-check-$gate
-		frags=$repo/configs/rtgate.config
-		[ $gate = n ] && frags="$frags $off"
-		[ $gate = nokunit ] && frags="$frags $repo/configs/nokunit.config"
-		mkdir -p "$obj"
-		make -s -C "$git" O="$obj" tinyconfig >/dev/null
-		# shellcheck disable=SC2086
-		"$git/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags >/dev/null
-		make -s -C "$git" O="$obj" olddefconfig >/dev/null
-		if make -s -C "$git" O="$obj" CC="$cc" -j"$(nproc)" bzImage \
-			>"$obj/build.log" 2>&1; then
-			echo "series-check: ok   EFI_RTGATE=$gate $subj"
-			# New warnings from the series' files fail the check too.
-			if grep -E 'warning:' "$obj/build.log" | grep -qE 'rtgate|tpm|efi'; then
-				echo "series-check: FAIL warnings with EFI_RTGATE=$gate $subj"
-				grep -E 'warning:' "$obj/build.log" | grep -E 'rtgate|tpm|efi'
-				fails=$((fails + 1))
-			fi
-		else
-			echo "series-check: FAIL EFI_RTGATE=$gate $subj (see $obj/build.log)"
-			tail -n 20 "$obj/build.log"
+	# shellcheck disable=SC2086 # one word per target
+	if make -s -C "$tree" O="$dir" CC="$cc" HOSTCC="$hostcc" -j"$(nproc)" $targets \
+		>>"$log" 2>&1; then
+		what=
+		[ "$1" = nokunit ] && what=" ($(echo "$targets" | wc -w) objects)"
+		echo "series-check: ok   EFI_RTGATE=$1$what $subj"
+		# New warnings from the series' files fail the check too.
+		if grep -E 'warning:' "$log" | grep -qE 'rtgate|tpm|efi'; then
+			echo "series-check: FAIL warnings with EFI_RTGATE=$1 $subj"
+			grep -E 'warning:' "$log" | grep -E 'rtgate|tpm|efi'
 			fails=$((fails + 1))
 		fi
+	else
+		echo "series-check: FAIL EFI_RTGATE=$1 $subj (see $log)"
+		tail -n 20 "$log"
+		fails=$((fails + 1))
+	fi
+}
+# One configuration at a time through the whole series, so that the
+# options change only where a patch changes Kconfig, and back and forth,
+# so that each build differs from the one before by one patch. The first
+# build, the last patch with the gate on, is the check kernel: ccache
+# has every object of it.
+reversed=$(echo "$entries" | sed -n '1!G; h; $p')
+for e in $reversed; do
+	want=$(gates "$e")
+	case " $want " in
+	"  ") step "" "$e" ;;
+	*" y "*) step y "$e" ;;
+	esac
+done
+for gate in n nokunit; do
+	[ "$gate" = n ] && order=$entries || order=$reversed
+	for e in $order; do
+		case " $(gates "$e") " in *" $gate "*) step "$gate" "$e" ;; esac
 	done
 done
-git -C "$git" checkout -q -f rtgate
+# The whole series again, as the check kernel is built.
+"$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base"
 if [ "$fails" -ne 0 ]; then
 	echo "series-check: $fails failed"
 	exit 1
