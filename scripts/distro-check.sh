@@ -79,50 +79,10 @@ EOF
 uv=$d/uv.config
 printf '%s\n' CONFIG_X86_EXTENDED_PLATFORM=y CONFIG_X86_UV=y > "$uv"
 
-# The objects: each C file under drivers/, arch/ or security/ that an
-# entry of the series adds or patches (a patch is the file's path plus
-# ".patch", under series/ENTRY/ when a later entry patches the file again).
-# shellcheck disable=SC2013 # entry names are single words
-objs=$(for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
-		grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/$e.files"
-	done | sed 's|^series/[^/]*/||; s|\.patch$||' |
-	grep -E '^(drivers|arch|security)/.*\.c$' | sed 's|\.c$|.o|' | sort -u)
-[ -n "$objs" ] || die "the series names no C file under drivers/, arch/ or security/"
+# The objects: each C file the series adds or patches.
+objs=$("$repo/scripts/series-objs.sh" "$repo") || die "scripts/series-objs.sh failed"
 
-# kbuild_list O DIR: what DIR's kbuild makefile builds with O/.config, as
-# make itself reads it: obj-y and obj-m (objects and directories) and the
-# parts of composite objects, relative to DIR.
-kbuild_list() {
-	mf=$tree/$2/Kbuild
-	[ -f "$mf" ] || mf=$tree/$2/Makefile
-	# shellcheck disable=SC2016 # make's $(...), not the shell's
-	printf '%s\n' "include $1/.config" "srctree := $tree" "src := $2" "obj := $2" \
-		"BITS := 64" "include $mf" \
-		'rtgate-list: ; @echo $(obj-y) $(obj-m) $(foreach o,$(filter %.o,$(obj-y) $(obj-m)),$($(o:.o=-y)) $($(o:.o=-objs)) $($(o:.o=-m)))' \
-		> "$1/rtgate-list.mk"
-	make -s --no-print-directory -f "$1/rtgate-list.mk" rtgate-list
-}
-# built O PATH: the configuration in O builds PATH (an object), that is
-# PATH's makefile lists it and every directory above it is entered; up to
-# drivers/, arch/x86/ and security/, which the top Makefile always enters.
-built() {
-	path=$2
-	while :; do
-		dir=$(dirname "$path")
-		case $dir in drivers|arch/x86|security) return 0 ;; esac
-		name=$(basename "$path")
-		case $path in */) name=$name/ ;; esac
-		list=$(kbuild_list "$1" "$dir") || return 2
-		case " $list " in *" $name "*) ;; *) return 1 ;; esac
-		path=$dir/
-	done
-}
-
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
-# Paths below the build directory hash the same in every clone.
-CCACHE_BASEDIR=$(cd "$build" && pwd)
-export CCACHE_BASEDIR
+. "$repo/scripts/ccache-env.sh"
 
 # check NAME FRAGMENT...: configure O=$d/NAME from Debian's config and the
 # fragments, check the options, build the objects.
@@ -148,22 +108,23 @@ check() {
 			bad "$name: $opt did not survive olddefconfig ($(grep -E "^(# )?${opt%%=*}[= ]" "$o/.config" || echo absent))"
 		fi
 	done < "$o/asked"
-	if ! make -s -C "$tree" O="$o" CC="$cc" -j"$j" prepare >"$o/prepare.log" 2>&1; then
+	if ! make -s -C "$tree" O="$o" CC="$cc" HOSTCC="$hostcc" -j"$j" prepare >"$o/prepare.log" 2>&1; then
 		tail -n 20 "$o/prepare.log"
 		bad "$name: make prepare (see $o/prepare.log)"
 		return
 	fi
+	if ! "$repo/scripts/series-objs.sh" "$repo" "$tree" "$o" >"$o/objs" 2>"$o/objs.not-built"; then
+		bad "$name: cannot tell which objects are built (see $o/objs.not-built)"
+		return
+	fi
 	for obj in $objs; do
 		log=$o/$(echo "$obj" | tr / _).log
-		rc=0
-		built "$o" "$obj" || rc=$?
-		case $rc in
-		0) ;;
-		1) skip "$name: $obj is not built with this configuration"; continue ;;
-		*) bad "$name: cannot tell whether $obj is built (kbuild makefiles)"; continue ;;
-		esac
+		if ! grep -qx "$obj" "$o/objs"; then
+			skip "$name: $obj is not built with this configuration"
+			continue
+		fi
 		# Compiler and objtool warnings; make's own lines do not count.
-		if ! make -C "$tree" O="$o" CC="$cc" -j"$j" "$obj" >"$log" 2>&1; then
+		if ! make -C "$tree" O="$o" CC="$cc" HOSTCC="$hostcc" -j"$j" "$obj" >"$log" 2>&1; then
 			grep -E 'error:|warning:' "$log" | head -n 20
 			bad "$name: $obj does not build (see $log)"
 		elif grep 'warning:' "$log" | grep -v '^make' > "$log.warnings"; then

@@ -30,6 +30,17 @@ for p in "$out"/0*.patch; do
 	case $p in *0000-cover-letter.patch) continue ;; esac
 	# Debian's python3 has ply and git for checkpatch's SPDX check.
 	r=$(cd "$git" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q --show-types "$p" 2>&1)
+	rc=$?
+	# checkpatch exits 1 when it reports an error or a warning, 0 when
+	# it does not; anything else (a crash, a missing module) is no verdict.
+	case $rc in
+	0) ! echo "$r" | grep -qE '^(ERROR|WARNING):' ||
+		bad "checkpatch $(basename "$p") exited 0 but reported an error or warning" ;;
+	1) echo "$r" | grep -qE '^(ERROR|WARNING):' ||
+		bad "checkpatch $(basename "$p") exited 1 with no error or warning: $(echo "$r" | tail -n 3)" ;;
+	*) bad "checkpatch $(basename "$p") exited $rc: $(echo "$r" | tail -n 3)"
+	   continue ;;
+	esac
 	# Set aside a report block only if its first line and its code line
 	# are exactly those listed for this patch.
 	n=$(basename "$p" .patch | sed 's/^[0-9]*-//')
@@ -84,27 +95,45 @@ for f in $newfiles; do
 	fi
 done
 
-# W=1 C=1 on the touched objects, base versus series.
-objs="drivers/firmware/efi/runtime-wrappers.o drivers/firmware/efi/efi.o
-      arch/x86/platform/efi/efi_64.o"
-warn() {	# warn REF OBJDIR EXTRA_OBJS: compile objs, print normalized warnings
+# W=1 C=1 on every object the series adds or patches that the test
+# configuration (the check kernel's fragments) builds, base versus series:
+# no warning that the base does not have.
+. "$repo/scripts/ccache-env.sh"
+# warn REF OBJDIR: compile at REF, print the normalized warnings, and the
+# objects compiled to OBJDIR.objs (those not built to OBJDIR.not-built)
+warn() {
 	git -C "$git" checkout -q -f "$1"
 	mkdir -p "$2"
-	make -s -C "$git" O="$2" tinyconfig >/dev/null 2>&1
-	"$git/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $FRAGMENTS >/dev/null 2>&1
-	make -s -C "$git" O="$2" olddefconfig >/dev/null 2>&1
-	touch "$git/drivers/firmware/efi/efi.c"
-	# shellcheck disable=SC2086
-	make -C "$git" O="$2" W=1 C=1 CHECK="$sparse" -j"$(nproc)" $objs $3 >"$2.log" 2>&1
+	make -s -C "$git" O="$2" HOSTCC="$hostcc" tinyconfig >/dev/null 2>&1
+	# shellcheck disable=SC2086 # one word per fragment
+	"$git/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $FRAGMENTS \
+		"$repo/configs/vm.config" >/dev/null 2>&1
+	make -s -C "$git" O="$2" HOSTCC="$hostcc" olddefconfig >/dev/null 2>&1
+	if ! "$repo/scripts/series-objs.sh" "$repo" "$git" "$2" >"$2.objs" 2>"$2.not-built"; then
+		echo "OBJECT LIST FAILED"
+		return
+	fi
+	# Compiled anew, so that W=1 and sparse see each one.
+	(cd "$2" && xargs rm -f < "$2.objs")
+	# shellcheck disable=SC2046 # one word per object
+	make -C "$git" O="$2" CC="$cc" HOSTCC="$hostcc" W=1 C=1 CHECK="$sparse" \
+		-j"$(nproc)" $(cat "$2.objs") >"$2.log" 2>&1 || echo "BUILD FAILED"
 	grep -q 'is not available or not up to date' "$2.log" && echo "SPARSE DID NOT RUN"
 	grep -E 'warning:|error:' "$2.log" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
 }
 if sparse=$("$repo/scripts/sparse.sh" "$git" "$build"); then
-	warn base "$b/lint-base" "" > "$b/lint-base.warnings"
-	warn rtgate "$b/lint-series" "drivers/firmware/efi/rtgate.o drivers/firmware/efi/rtgate_measure.o
-		drivers/firmware/efi/rtgate_hash.o drivers/firmware/efi/rtgate_test.o" \
-		> "$b/lint-series.warnings"
-	grep -q "SPARSE DID NOT RUN" "$b/lint-series.warnings" && bad "sparse did not run"
+	warn base "$b/lint-base" > "$b/lint-base.warnings"
+	warn rtgate "$b/lint-series" > "$b/lint-series.warnings"
+	for w in base series; do
+		for e in "OBJECT LIST FAILED" "BUILD FAILED" "SPARSE DID NOT RUN"; do
+			grep -qx "$e" "$b/lint-$w.warnings" && bad "W=1 C=1 ($w): $e (see $b/lint-$w.log)"
+		done
+	done
+	echo "lint: W=1 C=1 on $(wc -l < "$b/lint-series.objs") objects:" $(cat "$b/lint-series.objs")
+	[ -s "$b/lint-series.not-built" ] &&
+		echo "lint: not built by the test configuration:" $(cat "$b/lint-series.not-built")
+	grep -qx drivers/firmware/efi/rtgate.o "$b/lint-series.objs" ||
+		bad "W=1 C=1: the gate's own objects were not compiled"
 	echo "lint: W=1 C=1 warnings: $(grep -c . "$b/lint-base.warnings") in the base, $(grep -c . "$b/lint-series.warnings") with the series"
 	new=$(comm -13 "$b/lint-base.warnings" "$b/lint-series.warnings")
 	if [ -n "$new" ]; then bad "W=1 C=1 new warnings"; echo "$new"; else ok "W=1 C=1: no new warnings"; fi

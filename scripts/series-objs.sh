@@ -1,0 +1,61 @@
+#!/bin/sh
+# The kernel objects the series compiles differently: one line for each C
+# file under arch/, drivers/, fs/ or security/ that an entry of the series
+# adds or patches (a patch is the file's path plus ".patch", under
+# series/ENTRY/ when a later entry patches the file again), as PATH.o.
+# With TREE and O: only those the configuration in O builds, as kbuild
+# reads the makefiles (the others go to standard error, one per line).
+# Usage: series-objs.sh REPO [TREE O]
+# Exits 2 when the series names no such file or a makefile cannot be read.
+set -eu
+repo=$1
+tree=${2:-} o=${3:-}
+
+# shellcheck disable=SC2013 # entry names are single words
+objs=$(for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
+		grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/$e.files"
+	done | sed 's|^series/[^/]*/||; s|\.patch$||' |
+	grep -E '^(arch|drivers|fs|security)/.*\.c$' | sed 's|\.c$|.o|' | sort -u)
+[ -n "$objs" ] || { echo "series-objs: the series names no kernel C file" >&2; exit 2; }
+if [ -z "$o" ]; then
+	echo "$objs"
+	exit 0
+fi
+
+# kbuild_list DIR: what DIR's kbuild makefile builds with O/.config, as
+# make itself reads it: obj-y, obj-m, lib-y and subdir-y (objects and
+# directories) and the parts of composite objects, relative to DIR.
+kbuild_list() {
+	mf=$tree/$1/Kbuild
+	[ -f "$mf" ] || mf=$tree/$1/Makefile
+	# shellcheck disable=SC2016 # make's $(...), not the shell's
+	printf '%s\n' "include $o/.config" "srctree := $tree" "src := $1" "obj := $1" \
+		"BITS := 64" "include $mf" \
+		'rtgate-list: ; @echo $(obj-y) $(obj-m) $(lib-y) $(subdir-y) $(foreach o,$(filter %.o,$(obj-y) $(obj-m)),$($(o:.o=-y)) $($(o:.o=-objs)) $($(o:.o=-m)))' \
+		> "$o/rtgate-list.mk"
+	make -s --no-print-directory -f "$o/rtgate-list.mk" rtgate-list
+}
+# built PATH: the configuration builds PATH (an object): PATH's makefile
+# lists it and every directory above it is entered, up to the top-level
+# directories the top Makefile enters itself.
+built() {
+	path=$1
+	while :; do
+		dir=$(dirname "$path")
+		case $dir in drivers|arch/x86|fs|security) return 0 ;; esac
+		name=$(basename "$path")
+		case $path in */) name=$name/ ;; esac
+		list=$(kbuild_list "$dir") || return 2
+		case " $list " in *" $name "*) ;; *) return 1 ;; esac
+		path=$dir/
+	done
+}
+for obj in $objs; do
+	rc=0
+	built "$obj" || rc=$?
+	case $rc in
+	0) echo "$obj" ;;
+	1) echo "$obj" >&2 ;;
+	*) echo "series-objs: cannot tell whether $obj is built" >&2; exit 2 ;;
+	esac
+done
