@@ -9,6 +9,11 @@ DEBUG     ?=
 KSRC      ?=
 SETUP_ONLY ?=
 BASE_CACHE ?=
+# make check builds the kernels of DEBUG_BASES with configs/debug.config
+# (lockdep, KASAN, atomic-sleep, debug objects): one base runs every
+# scenario under the debug options without a fourth kernel to build.
+# DEBUG=1 does it on every base (and for make kernel).
+DEBUG_BASES ?= lts
 FRAGMENTS := $(REPO)/configs/rtgate.config $(if $(DEBUG),$(REPO)/configs/debug.config)
 FLAVOR    := $(if $(DEBUG),-debug)
 
@@ -16,6 +21,7 @@ export KSRC FRAGMENTS FLAVOR SETUP_ONLY BASE_CACHE
 
 # With KSRC=, only that tree is tested (under the name of BASE).
 CHECK_BASES := $(if $(KSRC),$(BASE),$(BASES))
+CHECK_DEBUG := $(if $(DEBUG),$(CHECK_BASES),$(DEBUG_BASES))
 
 .PHONY: help deps kernel check demo series series-check lint bench kunit distro-check \
 	fresh-check clean
@@ -24,7 +30,7 @@ help:
 	@echo 'Targets:'
 	@echo '  deps          install missing Debian packages (as root) or print the apt command'
 	@echo '  kernel        build build/$$BASE/bzImage (and build/bzImage); BASE=upstream|lts|sl'
-	@echo '  check         KUnit, kselftest and VM scenarios on every base ($(BASES))'
+	@echo '  check         KUnit, kselftest and VM scenarios on every base ($(BASES); $(DEBUG_BASES) with debug options)'
 	@echo '  demo          boot the VM and walk through the story'
 	@echo '  series        git format-patch series with cover letter in build/series/ (BASE=)'
 	@echo '  series-check  build after every patch with the gate on and off (BASE=)'
@@ -34,7 +40,7 @@ help:
 	@echo '  distro-check  Debian amd64 config (and +UV) with the gate: options stick, no warnings'
 	@echo '  fresh-check   every target above, set-up only, on an empty BUILD as on a fresh clone'
 	@echo '  clean         remove build/'
-	@echo 'Variables: BASE=upstream|lts|sl  KSRC=/path/to/tree  DEBUG=1  SCENARIOS=a|b  BUILD=dir'
+	@echo 'Variables: BASE=upstream|lts|sl  KSRC=/path/to/tree  DEBUG=1  DEBUG_BASES=lts  SCENARIOS=a|b  BUILD=dir'
 	@echo '           SETUP_ONLY=1 (stop after directories and downloads)'
 
 deps:
@@ -44,7 +50,8 @@ kernel: deps
 	@$(REPO)/scripts/build-kernel.sh $(REPO) $(BUILD) $(BASE) $(FRAGMENTS)
 
 check: deps
-	@$(REPO)/scripts/check.sh $(REPO) $(BUILD) $(CHECK_BASES)
+	@FRAGMENTS=$(REPO)/configs/rtgate.config FLAVOR= DEBUG_BASES="$(CHECK_DEBUG)" \
+		$(REPO)/scripts/check.sh $(REPO) $(BUILD) $(CHECK_BASES)
 
 demo: deps
 	@$(REPO)/scripts/demo.sh $(REPO) $(BUILD) $(BASE)

@@ -2,7 +2,8 @@
 # Run every test for the given bases: build the kernel, boot each VM
 # scenario, parse KUnit (KTAP), kselftest (TAP) and scenario results, and
 # print one closing line "N passed, N failed, N skipped".
-# Usage: check.sh REPO BUILD BASE... (FRAGMENTS, FLAVOR from the environment)
+# Usage: check.sh REPO BUILD BASE... (FRAGMENTS from the environment; the
+# bases named in DEBUG_BASES are built with configs/debug.config too)
 # SETUP_ONLY=1 stops after the set-up (directories, kernel bases).
 set -u
 repo=$1 build=$2
@@ -93,6 +94,17 @@ count_vm() {
 		echo "FAIL $base.$name.ksft.ran-no-test" >> "$vmdir/$name.counted"
 	fi
 	record_file "$vmdir/$name.counted"
+	# The kernel log as the host's console file got it: also what the
+	# kernel printed after DONE, while writing a hibernation image or
+	# restoring one, and what the guest's ring buffer no longer holds.
+	con=$vmdir/$name.console
+	if [ ! -s "$con" ]; then
+		record FAIL "$base.$name.console-clean no console output in $con"
+	elif tr -d '\r' < "$con" | grep -aE -f "$repo/tests/splat.ere" > "$vmdir/$name.splats"; then
+		record FAIL "$base.$name.console-clean $(head -n 1 "$vmdir/$name.splats" | cut -c1-160)"
+	else
+		record PASS "$base.$name.console-clean"
+	fi
 }
 
 # hibernate_vms BASE BDIR VMDIR ARGS: hibernate in one VM, resume the
@@ -134,17 +146,20 @@ secboot_vm() {
 }
 
 # same_keyrings BASE VMDIR: the keys loaded from UEFI variables at boot
-# (KEYRING lines) are the same in the boot closed by the gate (secboot)
-# as in the open boot of the same machine (secbootoff).
+# are the same in the boot closed by the gate (secboot) as in the open
+# boot of the same machine (secbootoff): as many in each keyring (KEYRING
+# lines), and the same keys by description (KEYS lines: the certificates
+# from db, the hashes from dbx; neither may be empty).
 same_keyrings() {
 	base=$1 vmdir=$2
-	for ring in platform blacklist; do
-		closed=$(sed -n "s/^KEYRING $ring //p" "$vmdir/secboot.results.txt" 2>/dev/null)
-		open=$(sed -n "s/^KEYRING $ring //p" "$vmdir/secbootoff.results.txt" 2>/dev/null)
+	for what in "KEYRING platform" "KEYRING blacklist" "KEYS asymmetri" "KEYS blacklist"; do
+		closed=$(sed -n "s/^$what //p" "$vmdir/secboot.results.txt" 2>/dev/null)
+		open=$(sed -n "s/^$what //p" "$vmdir/secbootoff.results.txt" 2>/dev/null)
+		test=$(echo "$what" | sed 's/^KEYRING \(.*\)/\1-count/; s/^KEYS \(.*\)/\1-keys/')
 		if [ -n "$closed" ] && [ "$closed" = "$open" ]; then
-			record PASS "$base.secboot.$ring-keys-as-in-open-boot $closed"
+			record PASS "$base.secboot.$test-as-in-open-boot $(echo "$closed" | cut -c1-120)"
 		else
-			record FAIL "$base.secboot.$ring-keys-as-in-open-boot closed '$closed' open '$open'"
+			record FAIL "$base.secboot.$test-as-in-open-boot closed '$closed' open '$open'"
 		fi
 	done
 }
@@ -192,27 +207,33 @@ fwtrace() {
 }
 
 all_scenarios=$scenarios
-# Debug kernels (KASAN, lockdep) run open15's hundreds of openings several
-# times slower: give each VM 480 s rather than vm.sh's 240 s.
-[ -z "${FLAVOR:-}" ] || export VM_TIMEOUT="${VM_TIMEOUT:-480}"
+vm_timeout=${VM_TIMEOUT:-}
 
 for base in "$@"; do
 	scenarios=$all_scenarios
 	[ "$base" = sl ] && scenarios=$sl_scenarios
-	# Not on sl, and not with debug kernels (FLAVOR): the trace is about
-	# the firmware, and open15 runs the same calls under the debug options.
+	# A debug kernel (KASAN, lockdep) runs open15's hundreds of openings
+	# several times slower: each VM gets 480 s rather than vm.sh's 240 s.
+	frags=$FRAGMENTS FLAVOR= VM_TIMEOUT=$vm_timeout
+	case " ${DEBUG_BASES:-} " in
+	*" $base "*)
+		frags="$frags $repo/configs/debug.config" FLAVOR=-debug
+		VM_TIMEOUT=${vm_timeout:-480} ;;
+	esac
+	export FLAVOR VM_TIMEOUT
+	[ -n "$VM_TIMEOUT" ] || unset VM_TIMEOUT
+	# Not on sl: its emulated launch has no firmware of its own to trace.
 	run_fwtrace=$want_fwtrace
 	[ "$base" = sl ] && run_fwtrace=
-	[ -n "${FLAVOR:-}" ] && run_fwtrace=
 	# SCENARIOS= may leave nothing to run on this base.
 	[ -n "$scenarios$run_fwtrace" ] || continue
 	b=$build/$base
 	vmdir=$b/vm${FLAVOR:-}
 	mkdir -p "$b" "$vmdir"
 	log=$b/build.log
-	echo "== $base: kernel"
-	# shellcheck disable=SC2086
-	if ! "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" $FRAGMENTS >"$log" 2>&1; then
+	echo "== $base: kernel$FLAVOR"
+	# shellcheck disable=SC2086 # one word per fragment
+	if ! "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" $frags >"$log" 2>&1; then
 		tail -n 30 "$log"
 		record FAIL "$base.build see $log"
 		continue
@@ -221,7 +242,8 @@ for base in "$@"; do
 	[ -n "${SETUP_ONLY:-}" ] && continue
 	record PASS "$base.build"
 	tree=${KSRC:-$b/linux}
-	if ! "$repo/scripts/mkinitramfs.sh" "$repo" "$tree" "$b" >"$b/initramfs.log" 2>&1; then
+	if ! "$repo/scripts/mkinitramfs.sh" "$repo" "$tree" "$b" "$b/bzImage${FLAVOR:-}" \
+			>"$b/initramfs.log" 2>&1; then
 		tail -n 30 "$b/initramfs.log"
 		record FAIL "$base.initramfs see $b/initramfs.log"
 		continue
@@ -339,6 +361,19 @@ if [ -n "${SETUP_ONLY:-}" ]; then
 	echo "check: set-up done (SETUP_ONLY)"
 	exit 0
 fi
+
+# Every SKIP is one the list of expected skips names: a check that
+# stops running (a PASS become a SKIP) fails the run.
+grep '^SKIP ' "$summary" | cut -d' ' -f2 > "$build/check-skips.txt"
+while read -r name; do
+	known=
+	while read -r pat; do
+		case $pat in ''|'#'*) continue ;; esac
+		# shellcheck disable=SC2254 # the pattern is a shell pattern
+		case $name in $pat) known=1; break ;; esac
+	done < "$repo/tests/expected-skips"
+	[ -n "$known" ] || record FAIL "check.unexpected-skip $name (not in tests/expected-skips)"
+done < "$build/check-skips.txt"
 
 # Every result is counted exactly once: the closing counts must equal the
 # PASS/FAIL/SKIP lines of the summary (a result recorded in a subshell

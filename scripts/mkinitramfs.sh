@@ -3,9 +3,11 @@
 # libraries from the host (Debian packages), the guest helpers built
 # statically, the kselftest installed by the kernel's kselftest Makefile,
 # and tests/guest/init.sh as /init.
-# Usage: mkinitramfs.sh REPO TREE OUTDIR   (writes OUTDIR/initramfs.cpio.gz)
+# Usage: mkinitramfs.sh REPO TREE OUTDIR [KERNEL]
+#   writes OUTDIR/initramfs.cpio.gz; KERNEL (default OUTDIR/bzImage) is
+#   the kernel the kexec scenario loads: the one the VMs boot.
 set -eu
-repo=$1 tree=$2 out=$3
+repo=$1 tree=$2 out=$3 kernel=${4:-$3/bzImage}
 root=$out/initramfs
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/sbin" "$root/lib" "$root/lib64" "$root/usr/bin" \
@@ -39,8 +41,8 @@ copy_with_libs /usr/bin/tpm2 /usr/bin/efibootmgr /usr/bin/mokutil /usr/bin/swtpm
 copy_with_libs /bin/bash /usr/bin/chattr
 # The kernel itself, for the kexec scenario to load.
 mkdir -p "$root/boot"
-[ -f "$out/bzImage" ] || die "no $out/bzImage to put in for kexec"
-cp "$out/bzImage" "$root/boot/bzImage"
+[ -f "$kernel" ] || die "no $kernel to put in for kexec"
+cp "$kernel" "$root/boot/bzImage"
 for t in tpm2_pcrread tpm2_pcrextend tpm2_eventlog tpm2_getcap tpm2_pcrevent \
 	tpm2_createek tpm2_createak tpm2_quote tpm2_checkquote tpm2_flushcontext; do
 	ln -s tpm2 "$root/usr/bin/$t"
@@ -65,6 +67,7 @@ copy_with_libs "$out/rtgate-verify/rtgate-verify"
 mv "$root$out/rtgate-verify/rtgate-verify" "$root/usr/bin/rtgate-verify"
 
 cp "$repo/tests/guest/init.sh" "$root/init"
+cp "$repo/tests/splat.ere" "$root/etc/splat.ere"
 chmod 755 "$root/init"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/false" >> "$root/etc/passwd"
