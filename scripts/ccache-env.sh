@@ -4,7 +4,7 @@
 # every object directory beside another (O=BUILD/BASE/...). The host
 # compiler matters too: every new object directory builds objtool, fixdep
 # and the kconfig tools again.
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2034,SC2154 # cc, hostcc for the caller; its $build
 # Depend mode: ccache hashes the source and the headers the compiler
 # listed (kbuild's -Wp,-MMD), and never runs the preprocessor on its own,
 # which a cold build would otherwise pay for on every file (measured here:

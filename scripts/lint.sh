@@ -31,13 +31,14 @@ for p in "$out"/0*.patch; do
 	# Debian's python3 has ply and git for checkpatch's SPDX check.
 	r=$(cd "$git" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q --show-types "$p" 2>&1)
 	rc=$?
-	# checkpatch exits 1 when it reports an error or a warning, 0 when
-	# it does not; anything else (a crash, a missing module) is no verdict.
+	# checkpatch exits 1 when it reports anything (with --strict, a
+	# CHECK too), 0 when it does not; any other status (a crash, a
+	# missing module) is no verdict.
 	case $rc in
-	0) ! echo "$r" | grep -qE '^(ERROR|WARNING):' ||
-		bad "checkpatch $(basename "$p") exited 0 but reported an error or warning" ;;
-	1) echo "$r" | grep -qE '^(ERROR|WARNING):' ||
-		bad "checkpatch $(basename "$p") exited 1 with no error or warning: $(echo "$r" | tail -n 3)" ;;
+	0) ! echo "$r" | grep -qE '^(ERROR|WARNING|CHECK):' ||
+		bad "checkpatch $(basename "$p") exited 0 but reported something" ;;
+	1) echo "$r" | grep -qE '^(ERROR|WARNING|CHECK):' ||
+		bad "checkpatch $(basename "$p") exited 1 with nothing reported: $(echo "$r" | tail -n 3)" ;;
 	*) bad "checkpatch $(basename "$p") exited $rc: $(echo "$r" | tail -n 3)"
 	   continue ;;
 	esac
@@ -129,9 +130,9 @@ if sparse=$("$repo/scripts/sparse.sh" "$git" "$build"); then
 			grep -qx "$e" "$b/lint-$w.warnings" && bad "W=1 C=1 ($w): $e (see $b/lint-$w.log)"
 		done
 	done
-	echo "lint: W=1 C=1 on $(wc -l < "$b/lint-series.objs") objects:" $(cat "$b/lint-series.objs")
+	echo "lint: W=1 C=1 on $(wc -l < "$b/lint-series.objs") objects: $(tr '\n' ' ' < "$b/lint-series.objs")"
 	[ -s "$b/lint-series.not-built" ] &&
-		echo "lint: not built by the test configuration:" $(cat "$b/lint-series.not-built")
+		echo "lint: not built by the test configuration: $(tr '\n' ' ' < "$b/lint-series.not-built")"
 	grep -qx drivers/firmware/efi/rtgate.o "$b/lint-series.objs" ||
 		bad "W=1 C=1: the gate's own objects were not compiled"
 	echo "lint: W=1 C=1 warnings: $(grep -c . "$b/lint-base.warnings") in the base, $(grep -c . "$b/lint-series.warnings") with the series"

@@ -63,7 +63,7 @@ gates() {
 	fi
 	# mk_only WORD: every Makefile line the entry adds or removes names WORD
 	mk_only() {
-		for p in $(grep -E 'Makefile\.patch$' "$repo/series/$1.files"); do
+		grep -E 'Makefile\.patch$' "$repo/series/$1.files" | while read -r p; do
 			grep -E '^[-+]([^-+]|$)' "$repo/$p"
 		done | grep -vq "$2" && return 1
 		return 0

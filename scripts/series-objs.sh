@@ -46,7 +46,8 @@ built() {
 		name=$(basename "$path")
 		case $path in */) name=$name/ ;; esac
 		list=$(kbuild_list "$dir") || return 2
-		case " $list " in *" $name "*) ;; *) return 1 ;; esac
+		# (subdir-y names a directory without its slash)
+		case " $list " in *" $name "*|*" ${name%/} "*) ;; *) return 1 ;; esac
 		path=$dir/
 	done
 }
