@@ -413,13 +413,15 @@ static void rtgate_vars_test_defect(struct kunit *test)
 static void rtgate_vars_test_fuzz(struct kunit *test)
 {
 	struct rnd_state rnd;
-	efi_char16_t name[EFI_RTGATE_VARS_MAX_NAME / 2];
+	/* 1 KiB: on the heap, not in a frame that also holds expectations. */
+	efi_char16_t *name = kunit_kmalloc(test, EFI_RTGATE_VARS_MAX_NAME, GFP_KERNEL);
 	int iter, accepted = 0, n, k;
 	size_t len;
 	u8 *buf = vt_build(test, vt_vars, ARRAY_SIZE(vt_vars), 0, 0, &len);
 	u8 *copy = kunit_kmalloc(test, len, GFP_KERNEL);
 	u8 data[64];
 
+	KUNIT_ASSERT_NOT_NULL(test, name);
 	KUNIT_ASSERT_NOT_NULL(test, copy);
 	prandom_seed_state(&rnd, 0x72746761);
 	for (iter = 0; iter < 4000; iter++) {
@@ -440,7 +442,7 @@ static void rtgate_vars_test_fuzz(struct kunit *test)
 		for (n = 0; ; n++) {
 			efi_status_t st;
 
-			size = sizeof(name);
+			size = EFI_RTGATE_VARS_MAX_NAME;
 			st = rtgate_vars_next(vars, &size, name, &vendor);
 			if (st != EFI_SUCCESS) {
 				KUNIT_EXPECT_EQ(test, st, vars->truncated ?
