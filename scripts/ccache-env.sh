@@ -7,8 +7,9 @@
 # shellcheck shell=sh disable=SC2034,SC2154 # cc, hostcc for the caller; its $build
 # Depend mode: ccache hashes the source and the headers the compiler
 # listed (kbuild's -Wp,-MMD), and never runs the preprocessor on its own,
-# which a cold build would otherwise pay for on every file (measured here:
-# the same tinyconfig kernel in 8 min instead of 12 with an empty cache).
+# which a cold build would otherwise pay for on every file (measured here
+# with an empty cache: the sl test kernel in 9 min 51 s, against 12 min
+# 44 s without depend mode).
 # The builds that share objects use the same tree and configuration, so
 # they hit in direct mode.
 cc=gcc hostcc=gcc

@@ -39,32 +39,23 @@ record_file() {
 	done < "$1"
 }
 
-# name tpm "kernel args"
-scenarios='open15 tpm2 efi_rtgate=on efi_rtgate_pcr=15
-locality tpm2 efi_rtgate=on kunit.enable=0
-notpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
-off tpm2 efi_rtgate=off kunit.enable=0
-auto tpm2 kunit.enable=0
-ssdt tpm2 efi_rtgate=on efivar_ssdt=RTGATESSDT kunit.enable=0
-tpm12 tpm12 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0 ima_policy=critical_data
-rebind tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
-tpmgone tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
-kexec tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
-hibernate tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0 no_console_suspend
-vtpm none efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
-secboot tpm2 efi_rtgate=on efi_rtgate_pcr=15 kunit.enable=0
-secbootoff tpm2 efi_rtgate=off kunit.enable=0'
-# Base sl (Secure Launch v16 with the emulated launch): no efi_rtgate=.
-sl_scenarios='slaunch tpm2tis slaunch_emulate kunit.enable=0
-slsuspend tpm2tis slaunch_emulate kunit.enable=0 no_console_suspend'
+# scenario_list BASE: "NAME TPM ARGS" for each scenario make check boots
+# on BASE: tests/guest/scenarios/NAME.sh with a "# check: TPM ARGS" line
+# and BASE on its "# bases:" line (SCENARIOS= keeps those it matches).
+scenario_list() {
+	for f in "$repo"/tests/guest/scenarios/*.sh; do
+		sed -n 's/^# bases: //p' "$f" | grep -qw "$1" || continue
+		c=$(sed -n 's/^# check: //p' "$f")
+		[ -n "$c" ] || continue
+		echo "$(basename "$f" .sh) $c"
+	done | grep -E "^(${SCENARIOS:-[^ ]+}) "
+}
 # The firmware execution trace (bases upstream and lts): three VMs.
 want_fwtrace=1
 if [ -n "${SCENARIOS:-}" ]; then
-	scenarios=$(echo "$scenarios" | grep -E "^(${SCENARIOS}) ")
-	sl_scenarios=$(echo "$sl_scenarios" | grep -E "^(${SCENARIOS}) ")
 	echo fwtrace | grep -qE "^(${SCENARIOS})$" || want_fwtrace=
 	# A misspelt SCENARIOS= must not pass by running nothing.
-	[ -n "$scenarios$sl_scenarios$want_fwtrace" ] || {
+	[ -n "$(for base in "$@"; do scenario_list "$base"; done)$want_fwtrace" ] || {
 		echo "check: no scenario matches SCENARIOS=$SCENARIOS" >&2
 		exit 1
 	}
@@ -206,15 +197,13 @@ fwtrace() {
 	record_file "$vmdir/fwtrace.counted"
 }
 
-all_scenarios=$scenarios
 vm_timeout=${VM_TIMEOUT:-}
 
 for base in "$@"; do
-	scenarios=$all_scenarios
-	[ "$base" = sl ] && scenarios=$sl_scenarios
+	scenarios=$(scenario_list "$base")
 	# A debug kernel (KASAN, lockdep) runs open15's hundreds of openings
 	# several times slower: each VM gets 480 s rather than vm.sh's 240 s.
-	frags=$FRAGMENTS FLAVOR= VM_TIMEOUT=$vm_timeout
+	frags=$FRAGMENTS FLAVOR='' VM_TIMEOUT=$vm_timeout
 	case " ${DEBUG_BASES:-} " in
 	*" $base "*)
 		frags="$frags $repo/configs/debug.config" FLAVOR=-debug

@@ -2,7 +2,7 @@
 # Build the test initramfs: busybox, tpm2-tools, efibootmgr and their
 # libraries from the host (Debian packages), the guest helpers built
 # statically, the kselftest installed by the kernel's kselftest Makefile,
-# and tests/guest/init.sh as /init.
+# and tests/guest/init.sh as /init, with lib.sh and scenarios/ in /rtgate.
 # Usage: mkinitramfs.sh REPO TREE OUTDIR [KERNEL]
 #   writes OUTDIR/initramfs.cpio.gz; KERNEL (default OUTDIR/bzImage) is
 #   the kernel the kexec scenario loads: the one the VMs boot.
@@ -67,6 +67,8 @@ copy_with_libs "$out/rtgate-verify/rtgate-verify"
 mv "$root$out/rtgate-verify/rtgate-verify" "$root/usr/bin/rtgate-verify"
 
 cp "$repo/tests/guest/init.sh" "$root/init"
+mkdir -p "$root/rtgate"
+cp -r "$repo/tests/guest/lib.sh" "$repo/tests/guest/scenarios" "$root/rtgate/"
 cp "$repo/tests/splat.ere" "$root/etc/splat.ere"
 chmod 755 "$root/init"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"

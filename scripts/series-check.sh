@@ -150,9 +150,10 @@ step() {
 		return
 	fi
 	log=$dir/$(echo "$2" | cut -c1-4)-$1.log
+	: > "$log"
 	if [ "$1" = nokunit ]; then
 		if ! make -s -C "$tree" O="$dir" CC="$cc" HOSTCC="$hostcc" -j"$(nproc)" prepare \
-				>"$log" 2>&1 ||
+				>>"$log" 2>&1 ||
 		   ! targets=$("$repo/scripts/series-objs.sh" "$repo" "$tree" "$dir" 2>>"$log"); then
 			echo "series-check: FAIL EFI_RTGATE=$1 $subj: no objects to compile (see $log)"
 			fails=$((fails + 1))

@@ -46,8 +46,12 @@ built() {
 		name=$(basename "$path")
 		case $path in */) name=$name/ ;; esac
 		list=$(kbuild_list "$dir") || return 2
-		# (subdir-y names a directory without its slash)
-		case " $list " in *" $name "*|*" ${name%/} "*) ;; *) return 1 ;; esac
+		# (subdir-y names a directory without its slash; the EFI stub
+		# links each object as a renamed copy, NAME.stub.o)
+		case " $list " in
+		*" $name "*|*" ${name%/} "*|*" ${name%.o}.stub.o "*) ;;
+		*) return 1 ;;
+		esac
 		path=$dir/
 	done
 }

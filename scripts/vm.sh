@@ -85,7 +85,7 @@ esac
 
 # TCG by default: OVMF executing from pflash is not reliable under nested
 # KVM on the machines this runs on. KVM=1 tries it anyway.
-# The guest may ask for the TPM to disappear (tests/guest/init.sh tpmgone).
+# The guest may ask for the TPM to disappear (tests/guest/scenarios/tpmgone.sh).
 if [ -n "$swtpm_pid" ]; then
 	(
 		i=0
