@@ -3,7 +3,8 @@
 # tinyconfig + fragments, build, and leave BUILD/BASE/bzImage.
 # Usage: build-kernel.sh REPO BUILD BASE [FRAGMENT...]
 # KSRC=/path builds an existing tree instead (the series is applied to it).
-# SETUP_ONLY=1 stops after the set-up (directories, kernel base).
+# SETUP_ONLY=1 stops after the set-up (directories, kernel base);
+# CONFIG_ONLY=1 after the series is applied and BUILD/BASE/obj configured.
 set -eu
 repo=$1 build=$2 base=$3
 shift 3
@@ -44,32 +45,24 @@ fi
 
 "$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base"
 
+. "$repo/scripts/ccache-env.sh"
+# Configured again when a fragment or a Kconfig file of the series changed.
 stamp=$obj/.rtgate-fragments
-# shellcheck disable=SC2086 # $frags: one word per fragment
-want=$(cat $frags | md5sum)
+kconfigs=$(grep -hv '^[[:space:]]*\(#\|$\)' "$repo"/series/*.files |
+	sed 's|^series/[^/]*/||; s|\.patch$||' | grep -E '(^|/)Kconfig[^/]*$' | sort -u)
+# shellcheck disable=SC2086 # $frags, $kconfigs: one word per file
+want=$({ cat $frags; cd "$tree" && cat $kconfigs; } | md5sum)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	make -s -C "$tree" O="$obj" tinyconfig >/dev/null
+	rm -f "$stamp"
 	# shellcheck disable=SC2086
-	"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" $frags >/dev/null
-	make -s -C "$tree" O="$obj" olddefconfig >/dev/null
+	HOSTCC=$hostcc "$repo/scripts/config-kernel.sh" "$tree" "$obj" $frags ||
+		die "configuring $obj failed"
 	echo "$want" > "$stamp"
 fi
-# Every option the fragments ask for (the last fragment wins) must have
-# survived olddefconfig.
-# shellcheck disable=SC2086
-cat $frags | grep -E '^CONFIG_[A-Z0-9_]+=' |
-	awk -F= '{ want[$1] = $0 } END { for (o in want) print want[o] }' |
-	while IFS= read -r line; do
-		opt=${line%%=*}
-		case $line in
-		*=n) ! grep -q "^$opt=" "$obj/.config" ||
-			die "$opt should be off" ;;
-		*) grep -qx "$line" "$obj/.config" ||
-			die "$line did not stick (dependency missing?)" ;;
-		esac
-	done
-
-. "$repo/scripts/ccache-env.sh"
+if [ -n "${CONFIG_ONLY:-}" ]; then
+	echo "build-kernel: configured $obj (CONFIG_ONLY)"
+	exit 0
+fi
 echo "build-kernel: building $base$flavor with $j jobs"
 make -s -C "$tree" O="$obj" CC="$cc" HOSTCC="$hostcc" -j"$j" bzImage
 cp "$obj/arch/x86/boot/bzImage" "$bdir/bzImage$flavor"

@@ -13,16 +13,18 @@
 #
 # The tree after patch N is the one series.sh commits as patch N: the
 # base with the first N entries applied (scripts/apply-series.sh). It is
-# built in the check kernel's own tree (BUILD/BASE/linux) with the check
-# kernel's fragments, in an object directory beside the check kernel's:
+# built in the check kernel's own tree and object directory
+# (BUILD/BASE/linux, BUILD/BASE/obj) with the check kernel's fragments:
 # the first build, the last patch with the gate on, is the check kernel
-# itself (ccache has every object), and kbuild recompiles only what a
-# changed option or file reaches from one build to the next. KUnit off
-# changes include/linux/sched.h and so every object: that configuration
-# compiles the series' objects in an object directory of its own rather
-# than a third whole kernel; the sl kernel (configs/slaunch.config) links
-# the whole series without KUnit and with mixed mode. The tree is left
-# with the whole series applied.
+# itself (nothing to compile when make check built it), and kbuild
+# recompiles only what a changed option or file reaches from one build
+# to the next. The check kernel's configuration is put back at the end
+# (the next make kernel recompiles what the sweeps changed, from ccache).
+# KUnit off changes include/linux/sched.h and so every object: that
+# configuration compiles the series' objects in an object directory of
+# its own rather than a third whole kernel; the sl kernel
+# (configs/slaunch.config) links the whole series without KUnit and with
+# mixed mode. The tree is left with the whole series applied.
 # Usage: series-check.sh REPO BUILD BASE
 # SETUP_ONLY=1 stops after the set-up (directories, kernel base).
 set -eu
@@ -34,10 +36,11 @@ if [ -n "${KSRC:-}" ]; then
 else
 	tree=$b/linux pristine=$b/pristine
 fi
-o=$b/series-check
+o=$b/obj
 ok=$b/series-check-nokunit
-mkdir -p "$o" "$ok"
-off=$o/rtgate-off.config
+sc=$b/series-check
+mkdir -p "$o" "$ok" "$sc"
+off=$sc/rtgate-off.config
 echo "CONFIG_EFI_RTGATE=n" > "$off"
 if [ -n "${SETUP_ONLY:-}" ]; then
 	echo "series-check: set-up done (SETUP_ONLY)"
@@ -84,41 +87,27 @@ gates() {
 
 # configure GATE DIR: the check kernel's configuration in DIR, with the
 # gate off (n) or as distributions build it (nokunit); made once for each
-# state of the Kconfig files and kept, so that going back to it touches
-# no option.
+# state of the Kconfig files and kept (in BUILD/BASE/series-check), so
+# that going back to it touches no option.
 configure() {
 	frags="$repo/configs/rtgate.config $repo/configs/vm.config"
 	[ "$1" = n ] && frags="$frags $off"
 	[ "$1" = nokunit ] && frags="$frags $repo/configs/nokunit.config"
 	# shellcheck disable=SC2086 # paths below the tree, one word each
 	key="$1 $(cd "$tree" && cat $kconfigs 2>/dev/null | md5sum)"
-	if [ -f "$2/config.$1" ] && [ "$(cat "$2/config.$1.key")" = "$key" ]; then
-		cmp -s "$2/config.$1" "$2/.config" || cp "$2/config.$1" "$2/.config"
+	saved=$sc/config.$1.$(echo "$key" | md5sum | cut -c1-8)
+	if [ -f "$saved" ]; then
+		cmp -s "$saved" "$2/.config" || cp "$saved" "$2/.config"
 		return
 	fi
-	make -s -C "$tree" O="$2" HOSTCC="$hostcc" tinyconfig >/dev/null
+	# The gate's options are not there before the patch that adds them.
 	# shellcheck disable=SC2086 # one word per fragment
-	"$tree/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $frags >/dev/null
-	make -s -C "$tree" O="$2" HOSTCC="$hostcc" olddefconfig >/dev/null
-	# Every option asked for survived (the last fragment wins).
-	# shellcheck disable=SC2086
-	cat $frags | grep -E '^CONFIG_[A-Z0-9_]+=' |
-		awk -F= '{ want[$1] = $0 } END { for (o in want) print want[o] }' > "$2/asked"
-	lost=
-	while IFS= read -r line; do
-		case $line in
-		CONFIG_EFI_RTGATE*) continue ;;	# not there before the patch adding it
-		*=n) ! grep -q "^${line%%=*}=" "$2/.config" && continue ;;
-		*) grep -qx "$line" "$2/.config" && continue ;;
-		esac
-		lost="$lost $line"
-	done < "$2/asked"
-	if [ -n "$lost" ]; then
-		echo "series-check: did not survive olddefconfig:$lost"
+	if ! HOSTCC=$hostcc UNCHECKED='CONFIG_EFI_RTGATE[A-Z0-9_]*' \
+		"$repo/scripts/config-kernel.sh" "$tree" "$2" $frags 2>"$sc/config.err"; then
+		sed 's/^config-kernel: /series-check: /' "$sc/config.err"
 		return 1
 	fi
-	cp "$2/.config" "$2/config.$1"
-	echo "$key" > "$2/config.$1.key"
+	cp "$2/.config" "$saved"
 }
 
 # prefix ENTRY: the entries up to and including ENTRY
@@ -132,6 +121,7 @@ prefix() {
 fails=0
 step() {
 	subj=$(head -n 1 "$repo/series/$2.msg")
+	t0=$(date +%s)
 	# shellcheck disable=SC2046 # entry names are single words
 	if ! "$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base" $(prefix "$2"); then
 		echo "series-check: FAIL does not apply: $subj"
@@ -142,30 +132,30 @@ step() {
 		echo "series-check: ok   (no kernel code) $subj"
 		return
 	fi
-	dir=$o targets=bzImage
+	dir=$o goals=bzImage
 	[ "$1" = nokunit ] && dir=$ok
 	if ! configure "$1" "$dir"; then
 		echo "series-check: FAIL EFI_RTGATE=$1 $subj: configuration"
 		fails=$((fails + 1))
 		return
 	fi
-	log=$dir/$(echo "$2" | cut -c1-4)-$1.log
+	log=$sc/$(echo "$2" | cut -c1-4)-$1.log
 	: > "$log"
 	if [ "$1" = nokunit ]; then
 		if ! make -s -C "$tree" O="$dir" CC="$cc" HOSTCC="$hostcc" -j"$(nproc)" prepare \
 				>>"$log" 2>&1 ||
-		   ! targets=$("$repo/scripts/series-objs.sh" "$repo" "$tree" "$dir" 2>>"$log"); then
+		   ! goals=$("$repo/scripts/series-objs.sh" "$repo" "$tree" "$dir" 2>>"$log"); then
 			echo "series-check: FAIL EFI_RTGATE=$1 $subj: no objects to compile (see $log)"
 			fails=$((fails + 1))
 			return
 		fi
 	fi
-	# shellcheck disable=SC2086 # one word per target
-	if make -s -C "$tree" O="$dir" CC="$cc" HOSTCC="$hostcc" -j"$(nproc)" $targets \
+	# shellcheck disable=SC2086 # one word per goal
+	if make -s -C "$tree" O="$dir" CC="$cc" HOSTCC="$hostcc" -j"$(nproc)" $goals \
 		>>"$log" 2>&1; then
 		what=
-		[ "$1" = nokunit ] && what=" ($(echo "$targets" | wc -w) objects)"
-		echo "series-check: ok   EFI_RTGATE=$1$what $subj"
+		[ "$1" = nokunit ] && what=" ($(echo "$goals" | wc -w) objects)"
+		echo "series-check: ok   EFI_RTGATE=$1$what $subj ($(($(date +%s) - t0)) s)"
 		# New warnings from the series' files fail the check too.
 		if grep -E 'warning:' "$log" | grep -qE 'rtgate|tpm|efi'; then
 			echo "series-check: FAIL warnings with EFI_RTGATE=$1 $subj"
@@ -197,8 +187,9 @@ for gate in n nokunit; do
 		case " $(gates "$e") " in *" $gate "*) step "$gate" "$e" ;; esac
 	done
 done
-# The whole series again, as the check kernel is built.
+# The whole series again, and the check kernel's configuration.
 "$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base"
+configure y "$o" || { echo "series-check: FAIL putting the check configuration back"; fails=$((fails + 1)); }
 if [ "$fails" -ne 0 ]; then
 	echo "series-check: $fails failed"
 	exit 1

@@ -25,6 +25,9 @@ if [ ! -d "$git/.git" ]; then
 	cp -a "$b/pristine" "$git"
 	git -C "$git" init -q
 	git -C "$git" config core.autocrlf false
+	# Loose objects stored, not deflated: adding the 90,000 files of a
+	# base takes 22 s instead of about 60 (1.8 GB on disk).
+	git -C "$git" config core.looseCompression 0
 	git -C "$git" add -A -f
 	git -C "$git" commit -q -m "base: $(make -s -C "$git" kernelversion)"
 	git -C "$git" tag base
