@@ -114,26 +114,40 @@ hibernate_vms() {
 	rm -rf "$keep"
 }
 
-# secboot_vm BASE BDIR VMDIR NAME ARGS: boot the kernel, signed with the
-# test key Debian's OVMF ships, on Secure-Boot-enabled firmware that
-# enrolls it.
-secboot_vm() {
-	base=$1 b=$2 vmdir=$3 name=$4 args=$5
-	ovmf=/usr/share/OVMF
+# sign_kernel BDIR VMDIR NAME: sign the kernel with the test key Debian's
+# OVMF ships (VMDIR/bzImage.signed); on failure, NAME's results say so.
+sign_kernel() {
+	b=$1 vmdir=$2 name=$3
 	key=$vmdir/secboot.key
 	signed=$vmdir/bzImage${FLAVOR:-}.signed
-	echo "== $base: VM $name (Secure Boot, signed kernel: $args)"
 	rm -f "$signed"
 	if ! openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
 			-out "$key" 2>"$vmdir/$name.sign.log" ||
 	   ! sbsign --key "$key" --cert /usr/share/ovmf/PkKek-1-snakeoil.pem \
 			--output "$signed" "$b/bzImage${FLAVOR:-}" >>"$vmdir/$name.sign.log" 2>&1; then
 		echo "RESULT FAIL $name.sign-kernel see $vmdir/$name.sign.log" > "$vmdir/$name.results"
-		return
+		return 1
 	fi
-	OVMF_CODE=$ovmf/OVMF_CODE_4M.secboot.fd OVMF_VARS=$ovmf/OVMF_VARS_4M.snakeoil.fd \
-	VM_SECURE_BOOT=1 "$repo/scripts/vm.sh" "$signed" "$b/initramfs.cpio.gz" \
-		"$vmdir" "$name" tpm2 "rtgate_test=$name $args"
+}
+# sb_vm VMDIR ARGS...: vm.sh's arguments after the kernel, on
+# Secure-Boot-enabled firmware that enrolls the test key, with the signed
+# kernel
+sb_vm() {
+	vmdir=$1
+	shift
+	OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd \
+	OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd VM_SECURE_BOOT=1 \
+		"$repo/scripts/vm.sh" "$vmdir/bzImage${FLAVOR:-}.signed" "$@"
+}
+
+# secboot_vm BASE BDIR VMDIR NAME ARGS: boot the kernel, signed with the
+# test key Debian's OVMF ships, on Secure-Boot-enabled firmware that
+# enrolls it.
+secboot_vm() {
+	base=$1 b=$2 vmdir=$3 name=$4 args=$5
+	echo "== $base: VM $name (Secure Boot, signed kernel: $args)"
+	sign_kernel "$b" "$vmdir" "$name" || return
+	sb_vm "$vmdir" "$b/initramfs.cpio.gz" "$vmdir" "$name" tpm2 "rtgate_test=$name $args"
 }
 
 # same_keyrings BASE VMDIR: the keys loaded from UEFI variables at boot
@@ -155,46 +169,70 @@ same_keyrings() {
 	done
 }
 
-# fwtrace BASE BDIR VMDIR: QEMU's execution trace of the firmware's runtime
-# code in a boot closed by the gate and one with efi_rtgate=off.
+# fwtrace BASE BDIR VMDIR [secboot]: QEMU's execution trace of the
+# firmware's runtime code in a boot closed by the gate and one with
+# efi_rtgate=off; with "secboot", on the Secure-Boot-enabled firmware with
+# the signed kernel (its own runtime code, so its own memory map VM), the
+# VMs' files and results named sb_*.
 fwtrace() {
-	base=$1 b=$2 vmdir=$3
+	base=$1 b=$2 vmdir=$3 fw=${4:-}
 	obj=$b/obj${FLAVOR:-}
-	echo "== $base: VM memmap (the runtime code ranges to trace)"
-	"$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" "$vmdir" \
-		memmap none "rtgate_test=memmap efi_rtgate=on efi=debug nokaslr kunit.enable=0"
-	count_vm "$base" "$vmdir" memmap
+	vm=plain_vm p='' label=$base fwarg=''
+	if [ "$fw" = secboot ]; then
+		vm=sb_vm p=sb_ label=$base.secboot-firmware fwarg=rtgate_fw=secboot
+		sign_kernel "$b" "$vmdir" "${p}memmap" || { count_vm "$label" "$vmdir" "${p}memmap"; return; }
+	fi
+	echo "== $label: VM ${p}memmap (the runtime code ranges to trace)"
+	$vm "$vmdir" "$b/initramfs.cpio.gz" "$vmdir" \
+		"${p}memmap" none "rtgate_test=memmap efi_rtgate=on efi=debug nokaslr kunit.enable=0"
+	count_vm "$label" "$vmdir" "${p}memmap"
 	if ! ranges=$(python3 "$repo/scripts/fwtrace.py" ranges \
-			"$vmdir/memmap.console" "$obj/System.map" 2>"$vmdir/fwtrace.err"); then
-		record FAIL "$base.fwtrace.ranges $(cat "$vmdir/fwtrace.err")"
+			"$vmdir/${p}memmap.console" "$obj/System.map" 2>"$vmdir/fwtrace.err"); then
+		record FAIL "$label.fwtrace.ranges $(cat "$vmdir/fwtrace.err")"
 		return
 	fi
 	if ! filter=$(python3 "$repo/scripts/fwtrace.py" filter "$obj/System.map" \
 			2>"$vmdir/fwtrace.err"); then
-		record FAIL "$base.fwtrace.filter $(cat "$vmdir/fwtrace.err")"
+		record FAIL "$label.fwtrace.filter $(cat "$vmdir/fwtrace.err")"
 		return
 	fi
-	echo "== $base: VMs trace_closed, trace_off under an execution trace of $ranges"
+	echo "== $label: VMs ${p}trace_closed, ${p}trace_off under an execution trace of $ranges"
 	for t in "trace_closed efi_rtgate=on efi_rtgate_pcr=15" "trace_off efi_rtgate=off"; do
 		# shellcheck disable=SC2086 # $t: name and arguments
 		set -- $t
 		n=$1
 		shift
-		EXEC_TRACE=$ranges EXEC_TRACE_FILTER=$filter "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" \
-			"$b/initramfs.cpio.gz" "$vmdir" "$n" tpm2 \
-			"rtgate_test=$n $* efi=debug nokaslr kunit.enable=0" &
+		EXEC_TRACE=$ranges EXEC_TRACE_FILTER=$filter $vm "$vmdir" \
+			"$b/initramfs.cpio.gz" "$vmdir" "$p$n" tpm2 \
+			"rtgate_test=$n $* $fwarg efi=debug nokaslr kunit.enable=0" &
 	done
 	wait
-	count_vm "$base" "$vmdir" trace_closed
-	count_vm "$base" "$vmdir" trace_off
-	python3 "$repo/scripts/fwtrace.py" judge "$base.fwtrace" \
-		"$vmdir/memmap.console" "$obj/System.map" \
-		"$vmdir/trace_closed.console" "$vmdir/trace_closed.exec" \
-		"$vmdir/trace_off.console" "$vmdir/trace_off.exec" \
-		> "$vmdir/fwtrace.counted" 2>"$vmdir/fwtrace.err" ||
-		echo "FAIL $base.fwtrace.judge $(tail -n 1 "$vmdir/fwtrace.err")" >> "$vmdir/fwtrace.counted"
+	count_vm "$label" "$vmdir" "${p}trace_closed"
+	count_vm "$label" "$vmdir" "${p}trace_off"
+	python3 "$repo/scripts/fwtrace.py" judge "$label.fwtrace" \
+		"$vmdir/${p}memmap.console" "$obj/System.map" \
+		"$vmdir/${p}trace_closed.console" "$vmdir/${p}trace_closed.exec" \
+		"$vmdir/${p}trace_off.console" "$vmdir/${p}trace_off.exec" \
+		> "$vmdir/${p}fwtrace.counted" 2>"$vmdir/fwtrace.err" ||
+		echo "FAIL $label.fwtrace.judge $(tail -n 1 "$vmdir/fwtrace.err")" >> "$vmdir/${p}fwtrace.counted"
 	cat "$vmdir/fwtrace.err"
-	record_file "$vmdir/fwtrace.counted"
+	record_file "$vmdir/${p}fwtrace.counted"
+}
+# plain_vm VMDIR ARGS...: vm.sh's arguments after the kernel, on the
+# plain firmware (FLAVOR's kernel of the base the caller set in $b)
+plain_vm() {
+	shift
+	"$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$@"
+}
+
+# next_vm QUEUE: take the first line of QUEUE (the workers share it;
+# a directory is the lock); fails when QUEUE is empty
+next_vm() {
+	until mkdir "$1.lock" 2>/dev/null; do sleep 0.2; done
+	line=$(head -n 1 "$1")
+	sed -i 1d "$1"
+	rmdir "$1.lock"
+	[ -n "$line" ] && echo "$line"
 }
 
 vm_timeout=${VM_TIMEOUT:-}
@@ -237,16 +275,24 @@ for base in "$@"; do
 		record FAIL "$base.initramfs see $b/initramfs.log"
 		continue
 	fi
-	# Two lanes of VMs at a time (each VM runs on one host thread): open15,
-	# the longest, in one lane, the other scenarios in the other. A VM's
-	# outcome is judged below from its results file (DONE and RESULT lines).
-	for lane in a b; do
-		echo "$scenarios" | while read -r name tpm args; do
-			[ -n "$name" ] || continue
-			case $lane in
-			a) [ "$name" = open15 ] || continue ;;
-			b) [ "$name" != open15 ] || continue ;;
-			esac
+	# Two VMs at a time (each VM runs on one host thread), from one queue,
+	# longest first (open15, then the two-boot hibernate), so that neither
+	# worker is left with a long VM at the end. A VM's outcome is judged
+	# below from its results file (DONE and RESULT lines).
+	queue=$vmdir/queue
+	{
+		echo "$scenarios" | grep '^open15 '
+		echo "$scenarios" | grep '^hibernate '
+		echo "$scenarios" | grep -v '^\(open15\|hibernate\) '
+	} | grep . > "$queue"
+	rm -rf "$queue.lock"
+	for _ in 1 2; do
+		while next=$(next_vm "$queue"); do
+			# shellcheck disable=SC2086 # name, TPM, arguments
+			set -- $next
+			name=$1 tpm=$2
+			shift 2
+			args=$*
 			case $name in
 			hibernate)
 				hibernate_vms "$base" "$b" "$vmdir" "$args"
@@ -344,6 +390,8 @@ for base in "$@"; do
 		record_file "$vmdir/kunit.counted"
 	fi
 	[ -z "$run_fwtrace" ] || fwtrace "$base" "$b" "$vmdir"
+	# The same on the Secure-Boot-enabled firmware, on upstream.
+	[ -z "$run_fwtrace" ] || [ "$base" != upstream ] || fwtrace "$base" "$b" "$vmdir" secboot
 done
 if [ -n "${SETUP_ONLY:-}" ]; then
 	[ "$failed" -eq 0 ] || exit 1

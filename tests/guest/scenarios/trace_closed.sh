@@ -9,7 +9,11 @@ check physical-mode-message dmesg_has "SetVirtualAddressMap() not called"
 mount_vars
 # Reads served from the snapshot run no firmware: the host's trace
 # counts blocks until the opening.
-snapshot_reads disabled
+# The host says which firmware it booted (rtgate_fw=secboot: Secure Boot
+# on, scripts/check.sh's fwtrace secboot).
+sb=disabled
+grep -qw rtgate_fw=secboot /proc/cmdline && sb=enabled
+snapshot_reads $sb
 expect open OK write_knob 1
 emit_code_event
 remount_vars
