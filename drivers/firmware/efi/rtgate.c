@@ -75,6 +75,15 @@ static bool rtgate_armed;
 static bool rtgate_sleeping;
 /* Set when rtgate_syscore_suspend() closed the gate, until syscore resume. */
 static bool rtgate_closed_by_sleep;
+/*
+ * Set from PM_HIBERNATION_PREPARE to PM_POST_HIBERNATION. Not saved in the
+ * image: a kernel restored from one reads it as the kernel that restored
+ * it left it, false. So PM_POST_HIBERNATION finds it set only where no
+ * other kernel ran: the hibernation was aborted (or the machine slept in
+ * RAM after writing the image and woke in this kernel), as
+ * kernel/power/hibernate.c tells with its own in_suspend.
+ */
+static bool rtgate_hibernating __nosavedata;
 
 static const char * const rtgate_service_names[] = {
 	[EFI_NONE]			= "firmware call",
@@ -325,6 +334,30 @@ VISIBLE_IF_KUNIT bool rtgate_runtime_usable(void)
 }
 
 /*
+ * The gate as the state machine below reads and moves it. KUnit redirects
+ * these three to a flag of its own, so that a test never opens (or
+ * closes) the machine's gate: the tests run at boot, possibly after a
+ * launch closed it.
+ */
+VISIBLE_IF_KUNIT bool rtgate_closed(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_closed);
+	return efi_rtgate_closed();
+}
+
+VISIBLE_IF_KUNIT void rtgate_switch(bool close)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_switch, close);
+	efi_rtgate_switch(close);
+}
+
+VISIBLE_IF_KUNIT bool rtgate_try_close(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_try_close);
+	return efi_rtgate_try_close();
+}
+
+/*
  * Refuse, before the TPM is used, a measurement into a PCR the TPM driver
  * cannot extend after this boot's launch; @what names the refused act.
  * Called with rtgate_mutex held.
@@ -354,7 +387,7 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 	if (mutex_lock_killable(&rtgate_mutex))
 		return -EINTR;
 
-	if (open && efi_rtgate_closed()) {
+	if (open && rtgate_closed()) {
 		if (rtgate_sleeping) {
 			pr_warn("%s[%d]: the system is entering or leaving a sleep state: the gate stays closed\n",
 				current->comm, task_pid_nr(current));
@@ -373,13 +406,13 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 		rc = rtgate_measure_open(rtgate_pcr);
 		if (!rc) {
 			rtgate_armed = true;
-			efi_rtgate_switch(false);
+			rtgate_switch(false);
 			pr_notice("runtime services opened by %s[%d]; PCR %u extended\n",
 				  current->comm, task_pid_nr(current),
 				  rtgate_pcr);
 		}
-	} else if (!open && !efi_rtgate_closed()) {
-		efi_rtgate_switch(true);
+	} else if (!open && !rtgate_closed()) {
+		rtgate_switch(true);
 		pr_notice("runtime services closed by %s[%d]\n", current->comm,
 			  task_pid_nr(current));
 	}
@@ -456,6 +489,7 @@ void rtgate_state_swap(struct rtgate_state *state)
 	swap(rtgate_armed, state->armed);
 	swap(rtgate_sleeping, state->sleeping);
 	swap(rtgate_closed_by_sleep, state->closed_by_sleep);
+	swap(rtgate_hibernating, state->hibernating);
 	swap(rtgate_mode, state->mode);
 	swap(rtgate_reason, state->reason);
 	mutex_unlock(&rtgate_mutex);
@@ -583,8 +617,9 @@ VISIBLE_IF_KUNIT void rtgate_pm_transition(unsigned long action)
 	mutex_lock(&rtgate_mutex);
 	switch (action) {
 	case PM_HIBERNATION_PREPARE:
-		if (rtgate_armed && !efi_rtgate_closed()) {
-			efi_rtgate_switch(true);
+		rtgate_hibernating = true;
+		if (rtgate_armed && !rtgate_closed()) {
+			rtgate_switch(true);
 			pr_info("runtime services closed for hibernation\n");
 		}
 		fallthrough;
@@ -594,9 +629,14 @@ VISIBLE_IF_KUNIT void rtgate_pm_transition(unsigned long action)
 		break;
 	case PM_POST_HIBERNATION:
 		rtgate_sleeping = false;
+		if (rtgate_hibernating) {
+			/* No other kernel ran: the boot decision stands. */
+			rtgate_hibernating = false;
+			break;
+		}
 		rtgate_reason = rtgate_decide(rtgate_mode, &closed);
-		if (closed && !efi_rtgate_closed()) {
-			efi_rtgate_switch(true);
+		if (closed && !rtgate_closed()) {
+			rtgate_switch(true);
 			pr_info("runtime services closed after hibernation (reason: %s)\n",
 				rtgate_reason_name(rtgate_reason));
 		}
@@ -633,9 +673,9 @@ static int rtgate_pm_notify(struct notifier_block *nb, unsigned long action,
 VISIBLE_IF_KUNIT int rtgate_syscore_suspend(void *data)
 {
 	if (efi_is_mixed() || READ_ONCE(rtgate_pcr) <= 15 ||
-	    !READ_ONCE(rtgate_armed) || efi_rtgate_closed())
+	    !READ_ONCE(rtgate_armed) || rtgate_closed())
 		return 0;
-	if (!efi_rtgate_try_close())
+	if (!rtgate_try_close())
 		return -EBUSY;
 	WRITE_ONCE(rtgate_closed_by_sleep, true);
 	return 0;

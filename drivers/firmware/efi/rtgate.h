@@ -112,6 +112,7 @@ struct rtgate_state {
 	bool armed;
 	bool sleeping;
 	bool closed_by_sleep;
+	bool hibernating;
 	enum rtgate_mode mode;
 	enum rtgate_reason reason;
 };
@@ -128,6 +129,9 @@ int rtgate_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 			  struct tpm_digest *digests);
 void rtgate_ima_measure(const char *data);
 bool rtgate_runtime_usable(void);
+bool rtgate_closed(void);
+void rtgate_switch(bool close);
+bool rtgate_try_close(void);
 enum rtgate_reason rtgate_boot_reason(void);
 u32 rtgate_slaunch_flags(void);
 bool rtgate_tboot_enabled(void);

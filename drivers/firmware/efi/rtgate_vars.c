@@ -29,11 +29,24 @@
 #include "rtgate.h"
 
 /*
- * The snapshot in use: set at boot, cleared by the first opening. Read
- * only with the EFI runtime lock held and the gate closed; the opening
- * clears it after efi_rtgate_switch(), which waits for those readers.
+ * The snapshot in use: set at boot, cleared by the first opening or after
+ * resume from hibernation. Readers load it once, with the EFI runtime
+ * lock held and the gate closed; it is freed only once no reader can hold
+ * it (rtgate_vars_sync()).
  */
 static struct rtgate_vars *rtgate_vars;
+
+/*
+ * Wait until no reader holds the EFI runtime lock: switching the gate to
+ * the state it is in takes that lock and changes nothing. The caller holds
+ * rtgate_mutex, under which alone the gate is switched from process
+ * context, so the state read here is the one written back.
+ */
+static void rtgate_vars_sync(void)
+{
+	lockdep_assert_held(&rtgate_mutex);
+	efi_rtgate_switch(efi_rtgate_closed());
+}
 
 static int rtgate_vars_bad(const char **why, const char *reason)
 {
@@ -389,7 +402,11 @@ void __init rtgate_vars_init(void)
 		vars->len, vars->truncated ? " (truncated: the size cap left some out)" : "");
 }
 
-/* Called after the first opening switched reads to firmware. */
+/*
+ * Called with rtgate_mutex held, after the first opening switched reads to
+ * firmware, or after resume from hibernation, when the gate may be closed
+ * and readers may still be using the snapshot.
+ */
 void rtgate_vars_drop(void)
 {
 	struct rtgate_vars *vars;
@@ -398,22 +415,22 @@ void rtgate_vars_drop(void)
 	vars = xchg(&rtgate_vars, NULL);
 	if (!vars)
 		return;
+	rtgate_vars_sync();
 	rtgate_vars_free(vars);
 	pr_info("variable snapshot freed: reads go to firmware\n");
 }
 
 #if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
 /*
- * Exchange the snapshot in use with a test's own (or none). Readers use it
- * under the EFI runtime lock: switching the gate to the state it is in
- * takes that lock, so no reader still holds the old one on return. The
- * caller holds rtgate_mutex, so no opening frees either meanwhile.
+ * Exchange the snapshot in use with a test's own (or none); no reader
+ * still holds the old one on return. The caller holds rtgate_mutex, so no
+ * opening frees either meanwhile.
  * Return: the old snapshot
  */
 struct rtgate_vars *rtgate_vars_swap(struct rtgate_vars *vars)
 {
 	vars = xchg(&rtgate_vars, vars);
-	efi_rtgate_switch(efi_rtgate_closed());
+	rtgate_vars_sync();
 	return vars;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_swap);
@@ -436,11 +453,12 @@ efi_status_t efi_rtgate_get_variable(efi_char16_t *name, efi_guid_t *vendor,
 				     u32 *attr, unsigned long *data_size,
 				     void *data)
 {
+	const struct rtgate_vars *vars = READ_ONCE(rtgate_vars);
 	efi_status_t status = EFI_SECURITY_VIOLATION;
 
-	if (rtgate_vars)
-		status = rtgate_vars_get(rtgate_vars, name, vendor, attr,
-					 data_size, data);
+	if (vars)
+		status = rtgate_vars_get(vars, name, vendor, attr, data_size,
+					 data);
 	if (status == EFI_SECURITY_VIOLATION)
 		efi_rtgate_report(EFI_GET_VARIABLE, __builtin_return_address(0));
 	return status;
@@ -460,10 +478,11 @@ efi_status_t efi_rtgate_get_next_variable(unsigned long *name_size,
 					  efi_char16_t *name,
 					  efi_guid_t *vendor)
 {
+	const struct rtgate_vars *vars = READ_ONCE(rtgate_vars);
 	efi_status_t status = EFI_SECURITY_VIOLATION;
 
-	if (rtgate_vars)
-		status = rtgate_vars_next(rtgate_vars, name_size, name, vendor);
+	if (vars)
+		status = rtgate_vars_next(vars, name_size, name, vendor);
 	if (status == EFI_SECURITY_VIOLATION)
 		efi_rtgate_report(EFI_GET_NEXT_VARIABLE,
 				  __builtin_return_address(0));
@@ -486,11 +505,13 @@ efi_status_t efi_rtgate_query_variable_info(u32 attr, u64 *storage_space,
 					    u64 *remaining_space,
 					    u64 *max_variable_size)
 {
-	if (!rtgate_vars) {
+	const struct rtgate_vars *vars = READ_ONCE(rtgate_vars);
+
+	if (!vars) {
 		efi_rtgate_report(EFI_QUERY_VARIABLE_INFO,
 				  __builtin_return_address(0));
 		return EFI_SECURITY_VIOLATION;
 	}
-	return rtgate_vars_query(rtgate_vars, attr, storage_space,
-				 remaining_space, max_variable_size);
+	return rtgate_vars_query(vars, attr, storage_space, remaining_space,
+				 max_variable_size);
 }
