@@ -9,10 +9,13 @@ set -eu
 repo=$1 build=$2 base=$3
 shift 3
 # configs/vm.config: kexec and hibernation for the VM scenarios, not for
-# the series' own bisect and lint builds.
-frags="$* $repo/configs/vm.config"
-# Base sl is built with Secure Launch on.
-[ "$base" = sl ] && frags="$frags $repo/configs/slaunch.config"
+# the series' own bisect and lint builds. Base sl is built with Secure
+# Launch on, and configs/slaunch.config in place of vm.config.
+if [ "$base" = sl ]; then
+	frags="$* $repo/configs/slaunch.config"
+else
+	frags="$* $repo/configs/vm.config"
+fi
 j=${JOBS:-$(nproc)}
 flavor=${FLAVOR:-}
 

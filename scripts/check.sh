@@ -237,13 +237,16 @@ next_vm() {
 
 vm_timeout=${VM_TIMEOUT:-}
 
-for base in "$@"; do
-	scenarios=$(scenario_list "$base")
+# base_env BASE: the fragments ($frags), FLAVOR, VM_TIMEOUT and whether
+# the execution trace runs ($run_fwtrace) for BASE; $scenarios, the VMs
+# it boots. Returns 1 when SCENARIOS= leaves nothing to run on it.
+base_env() {
+	scenarios=$(scenario_list "$1")
 	# A debug kernel (KASAN, lockdep) runs open15's hundreds of openings
 	# several times slower: each VM gets 480 s rather than vm.sh's 240 s.
 	frags=$FRAGMENTS FLAVOR='' VM_TIMEOUT=$vm_timeout
 	case " ${DEBUG_BASES:-} " in
-	*" $base "*)
+	*" $1 "*)
 		frags="$frags $repo/configs/debug.config" FLAVOR=-debug
 		VM_TIMEOUT=${vm_timeout:-480} ;;
 	esac
@@ -251,16 +254,44 @@ for base in "$@"; do
 	[ -n "$VM_TIMEOUT" ] || unset VM_TIMEOUT
 	# Not on sl: its emulated launch has no firmware of its own to trace.
 	run_fwtrace=$want_fwtrace
-	[ "$base" = sl ] && run_fwtrace=
+	[ "$1" = sl ] && run_fwtrace=
+	[ -n "$scenarios$run_fwtrace" ]
+}
+
+# The kernels are built one at a time, in the background and at the
+# lowest priority, while the VMs of the base before run: a build takes
+# the CPU time the VMs leave (they wait for the TPM, for timers, for each
+# other), and the VMs keep theirs. BUILD/BASE/check-build.status says
+# when a base's kernel is ready (0) or failed.
+for base in "$@"; do
+	rm -f "$build/$base/check-build.status"
+done
+(
+	for base in "$@"; do
+		base_env "$base" || continue
+		b=$build/$base
+		mkdir -p "$b"
+		# shellcheck disable=SC2086 # one word per fragment
+		nice -n 19 "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" $frags \
+			>"$b/build.log" 2>&1
+		echo $? > "$b/check-build.status.tmp"
+		mv "$b/check-build.status.tmp" "$b/check-build.status"
+	done
+) &
+builder=$!
+
+for base in "$@"; do
 	# SCENARIOS= may leave nothing to run on this base.
-	[ -n "$scenarios$run_fwtrace" ] || continue
+	base_env "$base" || continue
 	b=$build/$base
 	vmdir=$b/vm${FLAVOR:-}
 	mkdir -p "$b" "$vmdir"
 	log=$b/build.log
 	echo "== $base: kernel$FLAVOR"
-	# shellcheck disable=SC2086 # one word per fragment
-	if ! "$repo/scripts/build-kernel.sh" "$repo" "$build" "$base" $frags >"$log" 2>&1; then
+	while [ ! -f "$b/check-build.status" ] && kill -0 "$builder" 2>/dev/null; do
+		sleep 2
+	done
+	if [ "$(cat "$b/check-build.status" 2>/dev/null)" != 0 ]; then
 		tail -n 30 "$log"
 		record FAIL "$base.build see $log"
 		continue
@@ -393,6 +424,7 @@ for base in "$@"; do
 	# The same on the Secure-Boot-enabled firmware, on upstream.
 	[ -z "$run_fwtrace" ] || [ "$base" != upstream ] || fwtrace "$base" "$b" "$vmdir" secboot
 done
+wait "$builder"
 if [ -n "${SETUP_ONLY:-}" ]; then
 	[ "$failed" -eq 0 ] || exit 1
 	echo "check: set-up done (SETUP_ONLY)"

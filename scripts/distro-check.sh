@@ -117,23 +117,37 @@ check() {
 		bad "$name: cannot tell which objects are built (see $o/objs.not-built)"
 		return
 	fi
+	# The series' objects this configuration builds, in one make run (-k:
+	# one that fails does not hide the others). An object that was not
+	# written failed; compiler and objtool warnings name their source.
+	built=
 	for obj in $objs; do
-		log=$o/$(echo "$obj" | tr / _).log
-		if ! grep -qx "$obj" "$o/objs"; then
+		if grep -qx "$obj" "$o/objs"; then
+			built="$built $obj"
+		else
 			skip "$name: $obj is not built with this configuration"
-			continue
 		fi
-		# Compiler and objtool warnings; make's own lines do not count.
-		if ! make -C "$tree" O="$o" CC="$cc" HOSTCC="$hostcc" -j"$j" "$obj" >"$log" 2>&1; then
-			grep -E 'error:|warning:' "$log" | head -n 20
-			bad "$name: $obj does not build (see $log)"
-		elif grep 'warning:' "$log" | grep -v '^make' > "$log.warnings"; then
-			cat "$log.warnings"
-			bad "$name: $obj builds with $(wc -l < "$log.warnings") warnings"
+	done
+	# shellcheck disable=SC2086 # one word per object
+	make -k -C "$tree" O="$o" CC="$cc" HOSTCC="$hostcc" -j"$j" $built >"$o/build.log" 2>&1
+	grep 'warning:' "$o/build.log" | grep -v '^make' | sort -u > "$o/warnings"
+	for obj in $built; do
+		src=${obj%.o}
+		if [ ! -f "$o/$obj" ]; then
+			grep -E "$src\.[cS]:[0-9]+:[0-9]+: error:" "$o/build.log" | head -n 20
+			bad "$name: $obj does not build (see $o/build.log)"
+		elif grep -E "(^|/)$src\.[cS]:[0-9]+:[0-9]+: warning:|^$src\.o: warning:" "$o/warnings" > "$o/warnings.obj"; then
+			cat "$o/warnings.obj"
+			bad "$name: $obj builds with $(wc -l < "$o/warnings.obj") warnings"
 		else
 			ok "$name: $obj builds without a warning"
 		fi
 	done
+	# Every warning counts, also one in a header or none of the above.
+	if [ -s "$o/warnings" ]; then
+		cat "$o/warnings"
+		bad "$name: $(wc -l < "$o/warnings") warnings while compiling the series' objects"
+	fi
 }
 check debian "$repo/configs/distro.config"
 check debian-uv "$repo/configs/distro.config" "$uv"
