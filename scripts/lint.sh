@@ -100,26 +100,29 @@ done
 # configuration (the check kernel's fragments) builds, base versus series:
 # no warning that the base does not have.
 . "$repo/scripts/ccache-env.sh"
-# warn REF OBJDIR: compile at REF, print the normalized warnings, and the
-# objects compiled to OBJDIR.objs (those not built to OBJDIR.not-built)
+# warn REF OUT: compile at REF in BUILD/BASE/lint, print the normalized
+# warnings, and the objects compiled to OUT.objs (those not built to
+# OUT.not-built). Base and series share the object directory: what
+# 'make prepare' builds (objtool, fixdep, the kconfig tools) is built once.
+o=$b/lint
 warn() {
 	git -C "$git" checkout -q -f "$1"
 	# The base has none of the gate's options.
 	# shellcheck disable=SC2086 # one word per fragment
 	if ! HOSTCC=$hostcc UNCHECKED='CONFIG_EFI_RTGATE[A-Z0-9_]*' \
-		"$repo/scripts/config-kernel.sh" "$git" "$2" $FRAGMENTS "$repo/configs/vm.config" \
+		"$repo/scripts/config-kernel.sh" "$git" "$o" $FRAGMENTS "$repo/configs/vm.config" \
 		>"$2.config.log" 2>&1; then
 		echo "CONFIGURATION FAILED"
 		return
 	fi
-	if ! "$repo/scripts/series-objs.sh" "$repo" "$git" "$2" >"$2.objs" 2>"$2.not-built"; then
+	if ! "$repo/scripts/series-objs.sh" "$repo" "$git" "$o" >"$2.objs" 2>"$2.not-built"; then
 		echo "OBJECT LIST FAILED"
 		return
 	fi
 	# Compiled anew, so that W=1 and sparse see each one.
-	(cd "$2" && xargs rm -f < "$2.objs")
+	(cd "$o" && xargs rm -f < "$2.objs")
 	# shellcheck disable=SC2046 # one word per object
-	make -C "$git" O="$2" CC="$cc" HOSTCC="$hostcc" W=1 C=1 CHECK="$sparse" \
+	make -C "$git" O="$o" CC="$cc" HOSTCC="$hostcc" W=1 C=1 CHECK="$sparse" \
 		-j"$(nproc)" $(cat "$2.objs") >"$2.log" 2>&1 || echo "BUILD FAILED"
 	grep -q 'is not available or not up to date' "$2.log" && echo "SPARSE DID NOT RUN"
 	grep -E 'warning:|error:' "$2.log" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
