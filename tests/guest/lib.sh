@@ -400,19 +400,3 @@ replay_matches() {
 		fi
 	done
 }
-# runtime_map MODE: every entry of /sys/firmware/efi/runtime-map (at least
-# one) has its virtual address equal to its physical one (MODE 1to1), or
-# in the EFI virtual window at 0xffffffef00000000 and above (MODE window)
-runtime_map() {
-	n=0
-	for d in /sys/firmware/efi/runtime-map/*; do
-		[ -f "$d/virt_addr" ] || continue
-		v=$(cat "$d/virt_addr") p=$(cat "$d/phys_addr")
-		case $1 in
-		1to1) [ "$v" = "$p" ] || { echo "entry $d: virt $v phys $p"; return 1; } ;;
-		window) case $v in 0xffffffef*|0xfffffff[0-9a-e]*) ;; *) echo "entry $d: virt $v"; return 1 ;; esac ;;
-		esac
-		n=$((n + 1))
-	done
-	[ "$n" -gt 0 ] || { echo "no runtime-map entry"; return 1; }
-}
