@@ -197,6 +197,7 @@ fwtrace() {
 		return
 	fi
 	echo "== $label: VMs ${p}trace_closed, ${p}trace_off under an execution trace of $ranges"
+	traced=
 	for t in "trace_closed efi_rtgate=on efi_rtgate_pcr=15" "trace_off efi_rtgate=off"; do
 		# shellcheck disable=SC2086 # $t: name and arguments
 		set -- $t
@@ -205,8 +206,11 @@ fwtrace() {
 		EXEC_TRACE=$ranges EXEC_TRACE_FILTER=$filter $vm "$vmdir" \
 			"$b/initramfs.cpio.gz" "$vmdir" "$p$n" tpm2 \
 			"rtgate_test=$n $* $fwarg efi=debug nokaslr kunit.enable=0" &
+		traced="$traced $!"
 	done
-	wait
+	# Not a plain wait: the kernel builder runs in the background too.
+	# shellcheck disable=SC2086 # one PID a word
+	wait $traced
 	count_vm "$label" "$vmdir" "${p}trace_closed"
 	count_vm "$label" "$vmdir" "${p}trace_off"
 	python3 "$repo/scripts/fwtrace.py" judge "$label.fwtrace" \
@@ -317,6 +321,7 @@ for base in "$@"; do
 		echo "$scenarios" | grep -v '^\(open15\|hibernate\) '
 	} | grep . > "$queue"
 	rm -rf "$queue.lock"
+	workers=
 	for _ in 1 2; do
 		while next=$(next_vm "$queue"); do
 			# shellcheck disable=SC2086 # name, TPM, arguments
@@ -342,8 +347,11 @@ for base in "$@"; do
 			VM_SLEEP=$sleep VM_ESP=$esp "$repo/scripts/vm.sh" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
 				"$vmdir" "$name" "$tpm" "rtgate_test=$name $args"
 		done &
+		workers="$workers $!"
 	done
-	wait
+	# Not a plain wait: the kernel builder runs in the background too.
+	# shellcheck disable=SC2086 # one PID a word
+	wait $workers
 	for name in $(echo "$scenarios" | cut -d' ' -f1); do
 		count_vm "$base" "$vmdir" "$name"
 		[ "$name" != hibernate ] || count_vm "$base" "$vmdir" hibernate_resume
