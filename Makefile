@@ -23,7 +23,7 @@ export KSRC FRAGMENTS FLAVOR SETUP_ONLY BASE_CACHE
 CHECK_BASES := $(if $(KSRC),$(BASE),$(BASES))
 CHECK_DEBUG := $(if $(DEBUG),$(CHECK_BASES),$(DEBUG_BASES))
 
-.PHONY: help deps kernel check demo series series-check lint bench kunit distro-check \
+.PHONY: help deps kernel check demo series series-import series-export series-check lint bench kunit distro-check \
 	fresh-check clean
 
 help:
@@ -33,6 +33,9 @@ help:
 	@echo '  check         KUnit, kselftest and VM scenarios on every base ($(BASES); $(DEBUG_BASES) with debug options)'
 	@echo '  demo          boot the VM and walk through the story'
 	@echo '  series        git format-patch series with cover letter in build/series/ (BASE=)'
+	@echo '  series-import the series as commits in build/$$BASE/git, branch rtgate: edit it with git'
+	@echo '  series-export write that branch back: series/patches/ and the files at kernel paths (upstream),'
+	@echo '                backport/lts/ (lts)'
 	@echo '  series-check  build after every patch with the gate on and off (BASE=)'
 	@echo '  lint          checkpatch --strict, kernel-doc, W=1 and sparse (BASE=)'
 	@echo '  bench         measured ratios (not part of check)'
@@ -58,6 +61,12 @@ demo: deps
 
 series: deps
 	@$(REPO)/scripts/series.sh $(REPO) $(BUILD) $(BASE)
+
+series-import: deps
+	@STALE_BACKPORTS=1 $(REPO)/scripts/series.sh $(REPO) $(BUILD) $(BASE)
+
+series-export:
+	@$(REPO)/scripts/series-export.sh $(REPO) $(BUILD) $(BASE)
 
 series-check: deps
 	@$(REPO)/scripts/series-check.sh $(REPO) $(BUILD) $(BASE)

@@ -1,19 +1,15 @@
 #!/bin/sh
-# Put the series onto a kernel tree: copy new files, apply patches to
-# existing files. Idempotent: each patched file is rebuilt from its pristine
-# copy by applying, in series order, every patch the given entries have for
-# it; a file is only rewritten when its content changes, so an edit
-# rebuilds incrementally.
-# Usage: apply-series.sh REPO TREE PRISTINE BASE [SERIES_ENTRY...]
-#   Without entries, every entry listed in REPO/series/series is applied.
-#   A patch is named by the path it changes plus ".patch", at the top of the
-#   repository or under series/ENTRY/ when a later entry changes the file
-#   again (a file of the base, or one an earlier entry added). For
-#   BASE=lts, REPO/backport/lts/P replaces the patch or new file P; an
-#   empty backport/lts/P.patch leaves that file of the base as it is.
+# Put the series onto a kernel tree: the files its first N patches change
+# (all of them without N), as they are after those patches. Idempotent:
+# each file is rebuilt from its pristine copy by applying the patches in
+# order (git apply: no fuzz) and rewritten only when its content changes,
+# so an edit rebuilds incrementally; a file an earlier run changed and
+# this one does not goes back to the base.
+# Usage: apply-series.sh REPO TREE PRISTINE BASE [N]
+#   The patches are series/patches/ (scripts/series.py derive: for
+#   BASE=lts with the 6.12 versions in backport/lts/ in place).
 set -eu
-repo=$1 tree=$2 pristine=$3 base=$4
-shift 4
+repo=$1 tree=$2 pristine=$3 base=$4 n=${5:-}
 
 die() { echo "apply-series: $*" >&2; exit 1; }
 
@@ -26,73 +22,44 @@ install_file() {
 	cp "$1" "$2"
 }
 
-if [ $# -eq 0 ]; then
-	set -- $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series")
-fi
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-: > "$work/stack"
-: > "$work/new"
+python3 "$repo/scripts/series.py" derive "$repo" "$base" "$work/p" > "$work/all"
+if [ -n "$n" ]; then
+	head -n "$n" "$work/all" > "$work/list"
+	[ "$(wc -l < "$work/list")" -eq "$n" ] || die "the $base series has fewer than $n patches"
+else
+	cp "$work/all" "$work/list"
+fi
+: > "$work/paths"
+if [ -s "$work/list" ]; then
+	# shellcheck disable=SC2046 # one word per patch file
+	python3 "$repo/scripts/series.py" paths $(cat "$work/list") | cut -d' ' -f2 > "$work/paths"
+fi
+
+mkdir "$work/t"
+while read -r f; do
+	if [ -f "$pristine/$f" ]; then
+		mkdir -p "$work/t/$(dirname "$f")"
+		cp "$pristine/$f" "$work/t/$f"
+	fi
+done < "$work/paths"
+while read -r p; do
+	(cd "$work/t" && git apply "$p") 2>"$work/err" ||
+		die "$(basename "$p") does not apply to the $base base: $(cat "$work/err")"
+done < "$work/list"
+while read -r f; do
+	[ -f "$work/t/$f" ] || die "the series removes $f: not supported"
+	install_file "$work/t/$f" "$tree/$f"
+done < "$work/paths"
+
 # What an earlier run put on this tree, so that a file the series no
 # longer touches goes back to the base.
 state=$(dirname "$pristine")/$(echo "$tree" | tr '/' '_').rtgate-state
-for e in "$@"; do
-	files=$repo/series/$e.files
-	[ -f "$files" ] || die "no such series entry: $e"
-	for f in $(grep -v '^[[:space:]]*\(#\|$\)' "$files"); do
-		case $f in
-		*.patch)
-			target=${f%.patch}
-			target=${target#series/*/}
-			p=$repo/$f
-			[ "$base" = lts ] && [ -f "$repo/backport/lts/$f" ] &&
-				p=$repo/backport/lts/$f
-			[ -f "$p" ] || die "missing $p"
-			# An empty backport: the change has no place in that base.
-			[ -s "$p" ] || continue
-			echo "$target $p" >> "$work/stack"
-			;;
-		*)
-			src=$repo/$f
-			[ "$base" = lts ] && [ -f "$repo/backport/lts/$f" ] &&
-				src=$repo/backport/lts/$f
-			[ -f "$src" ] || die "missing $src"
-			echo "new $f $src" >> "$work/new"
-			;;
-		esac
-	done
-done
-
-cut -d' ' -f1 "$work/stack" | sort -u > "$work/targets"
-while read -r _ f src; do
-	grep -qx "$f" "$work/targets" || install_file "$src" "$tree/$f"
-done < "$work/new"
-
-for target in $(cat "$work/targets"); do
-	# A patch changes a file of the base, or one an earlier entry added.
-	if [ -f "$pristine/$target" ]; then
-		cp "$pristine/$target" "$work/file"
-	elif src=$(awk -v t="$target" '$2 == t { print $3 }' "$work/new") &&
-	     [ -n "$src" ]; then
-		cp "$src" "$work/file"
-	else
-		die "$target is neither in the $base base nor added by the series"
-	fi
-	for p in $(awk -v t="$target" '$1 == t { print $2 }' "$work/stack"); do
-		patch -s -F0 --no-backup-if-mismatch -r - "$work/file" "$p" >/dev/null ||
-			die "${p#"$repo"/} does not apply to the $base base"
-	done
-	install_file "$work/file" "$tree/$target"
-done
-
-{
-	cut -d' ' -f1,2 "$work/new"
-	cut -d' ' -f1 "$work/stack" | sort -u | sed 's/^/patched /'
-} | sort -u > "$work/state"
+sort -u "$work/paths" > "$work/state"
 if [ -f "$state" ]; then
-	cut -d' ' -f2 "$work/state" | sort -u > "$work/paths"
-	cut -d' ' -f2 "$state" | sort -u | comm -23 - "$work/paths" |
+	# (states written before series/patches/ name the path last)
+	awk '{ print $NF }' "$state" | sort -u | comm -23 - "$work/state" |
 	while read -r f; do
 		if [ -f "$pristine/$f" ]; then
 			install_file "$pristine/$f" "$tree/$f"

@@ -27,8 +27,7 @@ if [ -n "${KSRC:-}" ]; then
 	tree=$KSRC
 	pristine=$bdir/ksrc-pristine
 	# Keep a pristine copy of each file the series patches.
-	for p in $(cd "$repo" && grep -hv '^[[:space:]]*\(#\|$\)' series/*.files | grep '\.patch$'); do
-		t=${p%.patch}
+	for t in $(python3 "$repo/scripts/series.py" files "$repo" | sed -n 's/^M //p'); do
 		[ -f "$pristine/$t" ] && continue
 		mkdir -p "$pristine/$(dirname "$t")"
 		cp "$tree/$t" "$pristine/$t"
@@ -51,8 +50,7 @@ fi
 . "$repo/scripts/ccache-env.sh"
 # Configured again when a fragment or a Kconfig file of the series changed.
 stamp=$obj/.rtgate-fragments
-kconfigs=$(grep -hv '^[[:space:]]*\(#\|$\)' "$repo"/series/*.files |
-	sed 's|^series/[^/]*/||; s|\.patch$||' | grep -E '(^|/)Kconfig[^/]*$' | sort -u)
+kconfigs=$(python3 "$repo/scripts/series.py" files "$repo" | cut -d' ' -f2 | grep -E '(^|/)Kconfig[^/]*$' | sort -u)
 # shellcheck disable=SC2086 # $frags, $kconfigs: one word per file
 want=$({ cat $frags; cd "$tree" && cat $kconfigs; } | md5sum)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Lint the series the way reviewers will: checkpatch --strict on every patch,
+# the files at kernel paths against series/patches/ (upstream),
 # kernel-doc on the new files, W=1 and sparse (C=1) on the objects the series
 # touches (no warning that the base does not have), get_maintainer.pl naming
 # the new MAINTAINERS entry for every new file.
@@ -78,8 +79,18 @@ for p in "$out"/0*.patch; do
 	fi
 done
 
-# New files: the ones the series adds (not .patch).
-newfiles=$(grep -hv '^[[:space:]]*\(#\|$\)' "$repo"/series/*.files | grep -v '\.patch$')
+# The files at kernel paths are what series/patches/ produces.
+if [ "$base" = upstream ]; then
+	if r=$("$repo/scripts/series-agree.sh" "$repo" "$b/pristine" 2>&1); then
+		ok "${r#series-agree: }"
+	else
+		bad "files at kernel paths disagree with series/patches/"
+		echo "$r"
+	fi
+fi
+
+# New files: the ones the series adds.
+newfiles=$(python3 "$repo/scripts/series.py" files "$repo" | sed -n 's/^A //p')
 for f in $newfiles; do
 	case $f in
 	*.c|*.h)

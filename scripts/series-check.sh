@@ -12,7 +12,7 @@
 # (documentation, tools/) are checked for applying only.
 #
 # The tree after patch N is the one series.sh commits as patch N: the
-# base with the first N entries applied (scripts/apply-series.sh). It is
+# base with the first N patches applied (scripts/apply-series.sh). It is
 # built in the check kernel's own tree and object directory
 # (BUILD/BASE/linux, BUILD/BASE/obj) with the check kernel's fragments:
 # the first build, the last patch with the gate on, is the check kernel
@@ -48,27 +48,27 @@ if [ -n "${SETUP_ONLY:-}" ]; then
 fi
 . "$repo/scripts/ccache-env.sh"
 
-entries=$(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series")
-# targets ENTRY: the kernel paths an entry adds or patches
+# The patches of the series for this base, as NNNN-STEM.patch.
+rm -rf "$sc/patches"
+entries=$(python3 "$repo/scripts/series.py" derive "$repo" "$base" "$sc/patches")
+# targets PATCH: the kernel paths a patch adds or changes
 targets() {
-	grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/$1.files" |
-		sed 's|^series/[^/]*/||; s|\.patch$||'
+	python3 "$repo/scripts/series.py" paths "$1" | cut -d' ' -f2
 }
 # The Kconfig files the series adds or patches: a configuration is made
 # again when one of them changed since it was made.
 kconfigs=$(for e in $entries; do targets "$e"; done | grep -E '(^|/)Kconfig[^/]*$' | sort -u)
 
-# gates ENTRY: the configurations ENTRY is built with (none: apply only)
+# gates PATCH: the configurations PATCH is built with (none: apply only)
 gates() {
 	changed=$(targets "$1" | grep -v '^tools/')
 	if ! echo "$changed" | grep -qE '\.(c|h)$|Kconfig|Makefile'; then
 		return
 	fi
-	# mk_only WORD: every Makefile line the entry adds or removes names WORD
+	# mk_only PATCH WORD: every Makefile line the patch adds or removes
+	# names WORD
 	mk_only() {
-		grep -E 'Makefile\.patch$' "$repo/series/$1.files" | while read -r p; do
-			grep -E '^[-+]([^-+]|$)' "$repo/$p"
-		done | grep -vq "$2" && return 1
+		python3 "$repo/scripts/series.py" makefile-lines "$1" | grep -vq "$2" && return 1
 		return 0
 	}
 	efi=drivers/firmware/efi
@@ -110,20 +110,13 @@ configure() {
 	cp "$2/.config" "$saved"
 }
 
-# prefix ENTRY: the entries up to and including ENTRY
-prefix() {
-	for p in $entries; do
-		echo "$p"
-		[ "$p" = "$1" ] && break
-	done
-}
-# step GATE ENTRY: the tree after ENTRY, built with GATE
+# step GATE PATCH: the tree after PATCH, built with GATE
 fails=0
 step() {
-	subj=$(head -n 1 "$repo/series/$2.msg")
+	subj=$(python3 "$repo/scripts/series.py" subject "$2")
+	n=$(basename "$2" | cut -c1-4)
 	t0=$(date +%s)
-	# shellcheck disable=SC2046 # entry names are single words
-	if ! "$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base" $(prefix "$2"); then
+	if ! "$repo/scripts/apply-series.sh" "$repo" "$tree" "$pristine" "$base" "$(expr "$n" + 0)"; then
 		echo "series-check: FAIL does not apply: $subj"
 		fails=$((fails + 1))
 		return
@@ -139,7 +132,7 @@ step() {
 		fails=$((fails + 1))
 		return
 	fi
-	log=$sc/$(echo "$2" | cut -c1-4)-$1.log
+	log=$sc/$n-$1.log
 	: > "$log"
 	if [ "$1" = nokunit ]; then
 		if ! make -s -C "$tree" O="$dir" CC="$cc" HOSTCC="$hostcc" -j"$(nproc)" prepare \

@@ -1,8 +1,7 @@
 #!/bin/sh
 # The kernel objects the series compiles differently: one line for each C
-# file under arch/, drivers/, fs/ or security/ that an entry of the series
-# adds or patches (a patch is the file's path plus ".patch", under
-# series/ENTRY/ when a later entry patches the file again), as PATH.o.
+# file under arch/, drivers/, fs/ or security/ that a patch of the series
+# adds or changes, as PATH.o.
 # With TREE and O: only those the configuration in O builds, as kbuild
 # reads the makefiles (the others go to standard error, one per line).
 # Usage: series-objs.sh REPO [TREE O]
@@ -11,10 +10,7 @@ set -eu
 repo=$1
 tree=${2:-} o=${3:-}
 
-# shellcheck disable=SC2013 # entry names are single words
-objs=$(for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
-		grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/$e.files"
-	done | sed 's|^series/[^/]*/||; s|\.patch$||' |
+objs=$(python3 "$repo/scripts/series.py" files "$repo" | cut -d' ' -f2 |
 	grep -E '^(arch|drivers|fs|security)/.*\.c$' | sed 's|\.c$|.o|' | sort -u)
 [ -n "$objs" ] || { echo "series-objs: the series names no kernel C file" >&2; exit 2; }
 if [ -z "$o" ]; then

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Turn the series into git commits on a git tree of the base and write a
-# format-patch series with a cover letter.
+# Make the series' git commits on a git tree of the base (git am of
+# series/patches/, for lts with backport/lts/ in place) and write a
+# format-patch series with a cover letter. Also make series-import: edit
+# the branch with git, then make series-export writes it back.
 # Usage: series.sh REPO BUILD BASE
 #   upstream -> BUILD/series/, lts -> BUILD/series-lts/
 # Leaves the git tree at BUILD/BASE/git (branch rtgate on top of tag base).
@@ -32,25 +34,28 @@ if [ ! -d "$git/.git" ]; then
 	git -C "$git" commit -q -m "base: $(make -s -C "$git" kernelversion)"
 	git -C "$git" tag base
 fi
+# An edit in progress (make series-export not run since) is not thrown
+# away: the branch must be what the last import or export left.
+if git -C "$git" rev-parse -q --verify imported >/dev/null &&
+   [ "$(git -C "$git" rev-parse rtgate)" != "$(git -C "$git" rev-parse imported)" ] &&
+   [ -z "${FORCE:-}" ]; then
+	echo "series: $git: branch rtgate has commits that are not exported;" >&2
+	echo "series: make series-export BASE=$base, or FORCE=1 to throw them away" >&2
+	exit 1
+fi
 git -C "$git" checkout -q -f -B rtgate base
 git -C "$git" clean -q -fdx
-
-done_entries=
-# shellcheck disable=SC2013 # entry names are single words
-for e in $(grep -v '^[[:space:]]*\(#\|$\)' "$repo/series/series"); do
-	done_entries="$done_entries $e"
-	# shellcheck disable=SC2086
-	"$repo/scripts/apply-series.sh" "$repo" "$git" "$b/pristine" "$base" $done_entries
-	git -C "$git" add -A -f
-	if git -C "$git" diff --cached --quiet; then
-		echo "series: $e changes nothing in the $base base, left out"
-		continue
-	fi
-	# Signed-off-by joins the message's own trailers (Fixes:, Cc:).
-	git interpret-trailers \
-		--trailer "Signed-off-by: $GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>" \
-		"$repo/series/$e.msg" | git -C "$git" commit -q -F -
-done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck disable=SC2046 # one word per patch file
+if ! git -C "$git" am -q --keep-cr $(python3 "$repo/scripts/series.py" derive "$repo" "$base" "$work") \
+	>"$b/series-am.log" 2>&1; then
+	git -C "$git" am --abort >/dev/null 2>&1
+	cat "$b/series-am.log"
+	echo "series: the series does not apply to the $base base" >&2
+	exit 1
+fi
+git -C "$git" tag -f imported rtgate >/dev/null
 
 out=$build/series
 [ "$base" = upstream ] || out=$build/series-$base

@@ -23,9 +23,11 @@ extern bool efi_rtgate_closed_state;
 
 void efi_rtgate_report(enum efi_rts_ids id, const void *caller);
 void __init efi_rtgate_boot_init(void);
+bool __init efi_rtgate_novamap(void);
 void efi_rtgate_switch(bool close);
 bool efi_rtgate_try_close(void);
 int efi_rtgate_kexec_load(void);
+enum efi_secureboot_mode efi_rtgate_secureboot_mode(enum efi_secureboot_mode mode);
 
 /**
  * efi_rtgate_closed() - Is the runtime services gate closed?
@@ -60,12 +62,47 @@ static __always_inline bool efi_rtgate_refuse(enum efi_rts_ids id)
 	return true;
 }
 
+/* Variable reads while the gate is closed, from the EFI stub's snapshot */
+efi_status_t efi_rtgate_get_variable(efi_char16_t *name, efi_guid_t *vendor,
+				     u32 *attr, unsigned long *data_size,
+				     void *data);
+efi_status_t efi_rtgate_get_next_variable(unsigned long *name_size,
+					  efi_char16_t *name,
+					  efi_guid_t *vendor);
+efi_status_t efi_rtgate_query_variable_info(u32 attr, u64 *storage_space,
+					    u64 *remaining_space,
+					    u64 *max_variable_size);
+
 #else /* !CONFIG_EFI_RTGATE */
+
+static inline efi_status_t
+efi_rtgate_get_variable(efi_char16_t *name, efi_guid_t *vendor, u32 *attr,
+			unsigned long *data_size, void *data)
+{
+	return EFI_UNSUPPORTED;
+}
+
+static inline efi_status_t
+efi_rtgate_get_next_variable(unsigned long *name_size, efi_char16_t *name,
+			     efi_guid_t *vendor)
+{
+	return EFI_UNSUPPORTED;
+}
+
+static inline efi_status_t
+efi_rtgate_query_variable_info(u32 attr, u64 *storage_space,
+			       u64 *remaining_space, u64 *max_variable_size)
+{
+	return EFI_UNSUPPORTED;
+}
 
 static inline int efi_rtgate_kexec_load(void) { return 0; }
 static inline bool efi_rtgate_closed(void) { return false; }
 static inline bool efi_rtgate_refuse(enum efi_rts_ids id) { return false; }
 static inline void efi_rtgate_boot_init(void) { }
+static inline bool efi_rtgate_novamap(void) { return false; }
+static inline enum efi_secureboot_mode
+efi_rtgate_secureboot_mode(enum efi_secureboot_mode mode) { return mode; }
 
 #endif /* CONFIG_EFI_RTGATE */
 

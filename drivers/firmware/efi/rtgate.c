@@ -5,10 +5,11 @@
  * After an Intel TXT / Secure Launch (D-RTM) launch, EFI runtime services
  * are firmware code that runs with kernel privilege but lies outside the
  * measured trusted computing base. The gate keeps every runtime service
- * call away from the firmware while it is closed. Runtime services are
- * still set up at boot, so root can open the gate later; opening first
- * measures an event into a TPM PCR and records it in an event log
- * (rtgate_measure.c), and fails closed if the TPM cannot be used.
+ * call away from the firmware while it is closed, SetVirtualAddressMap()
+ * included. Runtime services are still mapped at boot, so root can open
+ * the gate later; opening first measures an event into a TPM PCR and
+ * records it in an event log (rtgate_measure.c), and fails closed if the
+ * TPM cannot be used.
  */
 
 #define pr_fmt(fmt) "efi_rtgate: " fmt
@@ -294,12 +295,17 @@ VISIBLE_IF_KUNIT const char *rtgate_reason_name(enum rtgate_reason reason)
 /**
  * efi_rtgate_boot_init() - Decide whether the gate starts closed
  *
- * Called once runtime services are mapped (after SetVirtualAddressMap) and
- * before the kernel makes its first runtime service call.
+ * Called once runtime services are mapped and before the kernel makes its
+ * first runtime service call: before SetVirtualAddressMap() where the
+ * architecture asks efi_rtgate_novamap(), and when the runtime wrappers
+ * are installed. Only the first call decides.
  */
 void __init efi_rtgate_boot_init(void)
 {
 	bool closed;
+
+	if (rtgate_ready)
+		return;
 
 	/* Kconfig cannot express the holes in the allowed range. */
 	BUILD_BUG_ON(!rtgate_pcr_allowed(CONFIG_EFI_RTGATE_PCR));
@@ -312,6 +318,11 @@ void __init efi_rtgate_boot_init(void)
 
 	pr_info("runtime services %s at boot (reason: %s)\n",
 		closed ? "closed" : "open", rtgate_reason_name(rtgate_reason));
+	/* No firmware has run since ExitBootServices(): find what may. */
+	if (closed) {
+		rtgate_code_init();
+		rtgate_vars_init();
+	}
 	/*
 	 * Stay closed: the launch is real, and opening without a measurement
 	 * would break the gate's promise. Say how to get an opening that can
@@ -320,6 +331,31 @@ void __init efi_rtgate_boot_init(void)
 	if (closed && !rtgate_pcr_reachable(rtgate_reason, rtgate_pcr))
 		pr_warn("PCR %u needs TPM locality 2, which the TPM driver does not use after a %s launch: opening will be refused; boot with efi_rtgate_pcr= set to a PCR from 0 to 15 that no other software uses, or efi_rtgate=off\n",
 			rtgate_pcr, rtgate_reason_name(rtgate_reason));
+}
+
+/**
+ * efi_rtgate_novamap() - Should the firmware stay in physical mode?
+ *
+ * SetVirtualAddressMap() runs every runtime driver's address change
+ * handler at ring 0: it is a firmware call like any other, and a gate
+ * closed at boot must keep it from running. The firmware then stays in
+ * physical mode, as the UEFI specification allows when the call is never
+ * made, and runtime services are called through the 1:1 mapping of their
+ * regions that efi_mm holds in either mode. Opening needs nothing else:
+ * no code that is freed after boot, no memory kept for it.
+ *
+ * Takes the boot decision if it has not been taken yet.
+ *
+ * Return: true if SetVirtualAddressMap() must not be called.
+ */
+bool __init efi_rtgate_novamap(void)
+{
+	efi_rtgate_boot_init();
+	if (!efi_rtgate_closed())
+		return false;
+
+	pr_info("SetVirtualAddressMap() not called: firmware stays in physical mode\n");
+	return true;
 }
 
 /*
@@ -407,6 +443,7 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 		if (!rc) {
 			rtgate_armed = true;
 			rtgate_switch(false);
+			rtgate_vars_drop();
 			pr_notice("runtime services opened by %s[%d]; PCR %u extended\n",
 				  current->comm, task_pid_nr(current),
 				  rtgate_pcr);
@@ -473,6 +510,29 @@ int efi_rtgate_kexec_load(void)
 	if (!rtgate_ready)
 		return 0;
 	return rtgate_kexec_load();
+}
+
+/**
+ * efi_rtgate_secureboot_mode() - Secure Boot mode, read while the gate may be closed
+ * @mode: what efi_get_secureboot_mode() answered through efi.get_variable
+ *
+ * A read of the SecureBoot variable that the closed gate refused leaves the
+ * mode "unknown", which policies that depend on Secure Boot (IMA's
+ * architecture policy, IMA appraisal, the MOK blacklist) read as "Secure
+ * Boot off". A closed gate must not weaken them: where the gate made the
+ * mode unknown, it is reported as enabled.
+ *
+ * Context: any context; does not sleep.
+ * Return: @mode, or %efi_secureboot_mode_enabled if the gate is closed and
+ * @mode is %efi_secureboot_mode_unknown.
+ */
+enum efi_secureboot_mode efi_rtgate_secureboot_mode(enum efi_secureboot_mode mode)
+{
+	if (mode != efi_secureboot_mode_unknown || !efi_rtgate_closed())
+		return mode;
+
+	pr_warn("Secure Boot state unreadable while runtime services are closed: treated as enabled\n");
+	return efi_secureboot_mode_enabled;
 }
 
 #if IS_ENABLED(CONFIG_EFI_RTGATE_KUNIT_TEST)
@@ -634,6 +694,11 @@ VISIBLE_IF_KUNIT void rtgate_pm_transition(unsigned long action)
 			rtgate_hibernating = false;
 			break;
 		}
+		/*
+		 * Firmware ran, and another system may have booted, since
+		 * the variable snapshot was taken: it may be stale.
+		 */
+		rtgate_vars_drop();
 		rtgate_reason = rtgate_decide(rtgate_mode, &closed);
 		if (closed && !rtgate_closed()) {
 			rtgate_switch(true);

@@ -6,7 +6,9 @@
 #ifndef _EFI_RTGATE_H
 #define _EFI_RTGATE_H
 
+#include <crypto/sha2.h>
 #include <linux/bits.h>
+#include <linux/efi.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/tpm.h>
@@ -41,7 +43,23 @@ enum rtgate_reason {
 #define RTGATE_KEXEC_EVENT_DATA		"efi_rtgate:kexec"
 #define RTGATE_KEXEC_EVENT_LEN		(2 * sizeof(u32) + \
 					 sizeof(RTGATE_KEXEC_EVENT_DATA) - 1)
-#define RTGATE_EVENT_MAX_LEN		RTGATE_KEXEC_EVENT_LEN
+
+/*
+ * The event of the runtime code an opening lets run, measured before the
+ * opening event: RTGATE_CODE_EVENT_DATA with its NUL, the source of the
+ * ranges and their number (le32 each), then per range its physical start
+ * and length in bytes (le64 each) and the SHA-256 digest of its content.
+ */
+#define RTGATE_CODE_EVENT_DATA		"efi_rtgate:code"
+#define RTGATE_CODE_HEAD_LEN		(sizeof(RTGATE_CODE_EVENT_DATA) + \
+					 2 * sizeof(u32))
+#define RTGATE_CODE_RANGE_LEN		(2 * sizeof(u64) + SHA256_DIGEST_SIZE)
+/* At most 6 KiB of event data */
+#define RTGATE_CODE_MAX_RANGES		128
+/* Read-only EfiRuntimeServicesCode ranges of the memory attributes table */
+#define RTGATE_CODE_SOURCE_MEMATTR	1
+/* Whole EfiRuntimeServicesCode regions of the memory map */
+#define RTGATE_CODE_SOURCE_MEMMAP	2
 
 /* PCR 16 and 20-23 can be reset by software: never acceptable. */
 static inline bool rtgate_pcr_allowed(u32 pcr)
@@ -79,6 +97,25 @@ extern struct mutex rtgate_mutex;
 int rtgate_hash(u16 alg_id, const u8 *data, size_t len, u8 *out);
 u16 rtgate_hash_size(u16 alg_id);
 
+/* rtgate_code.c */
+void __init rtgate_code_init(void);
+const u8 *rtgate_code_data(size_t *len);
+
+/* A checked copy of the EFI stub's variable snapshot */
+struct rtgate_vars {
+	u8 *buf;
+	size_t len;
+	u32 *offsets;
+	const struct efi_rtgate_vars_qvi *qvi;
+	u32 nr_qvi;
+	u32 nr_vars;
+	bool truncated;
+};
+
+/* rtgate_vars.c */
+void __init rtgate_vars_init(void);
+void rtgate_vars_drop(void);
+
 /* rtgate_measure.c */
 int rtgate_measure_open(u32 pcr);
 int rtgate_measure_kexec(u32 pcr);
@@ -93,6 +130,21 @@ const char *rtgate_reason_name(enum rtgate_reason reason);
 bool rtgate_pcr_reachable(enum rtgate_reason reason, u32 pcr);
 void rtgate_encode_event(u8 *event);
 void rtgate_encode_kexec_event(u8 *event);
+size_t rtgate_code_encode(u8 *buf, u32 source, const u64 *phys,
+			  const u64 *len, const u8 *digests, u32 nr);
+struct rtgate_vars *rtgate_vars_parse(const void *data, size_t len,
+				      const char **why);
+void rtgate_vars_free(struct rtgate_vars *vars);
+struct rtgate_vars *rtgate_vars_swap(struct rtgate_vars *vars);
+efi_status_t rtgate_vars_get(const struct rtgate_vars *vars, efi_char16_t *name,
+			     efi_guid_t *vendor, u32 *attr,
+			     unsigned long *data_size, void *data);
+efi_status_t rtgate_vars_next(const struct rtgate_vars *vars,
+			      unsigned long *name_size, efi_char16_t *name,
+			      efi_guid_t *vendor);
+efi_status_t rtgate_vars_query(const struct rtgate_vars *vars, u32 attr,
+			       u64 *storage_space, u64 *remaining_space,
+			       u64 *max_variable_size);
 size_t rtgate_log_header(u8 *buf, const struct tpm_bank_info *banks,
 			 u32 nr_banks);
 size_t rtgate_log_entry(u8 *buf, u32 pcr, const struct tpm_digest *digests,
@@ -127,7 +179,7 @@ int rtgate_tpm_pcr_read(struct tpm_chip *chip, u32 pcr,
 			struct tpm_digest *digest);
 int rtgate_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 			  struct tpm_digest *digests);
-void rtgate_ima_measure(const char *data);
+void rtgate_ima_measure(const char *name, const u8 *data, size_t len);
 bool rtgate_runtime_usable(void);
 bool rtgate_closed(void);
 void rtgate_switch(bool close);

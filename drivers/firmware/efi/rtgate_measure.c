@@ -3,7 +3,9 @@
  * EFI runtime services gate: measuring an opening and its event log.
  *
  * An opening, or the load of a kexec image while the gate is armed,
- * extends one PCR with a fixed, documented event. The kernel
+ * extends one PCR with a fixed, documented event; an opening of a gate
+ * closed at boot first extends it with the digests of the runtime code
+ * taken at boot (rtgate_code.c). The kernel
  * hashes the event itself for every allocated PCR bank and extends with
  * tpm_pcr_extend(), so the digests the log records are known before the
  * TPM is touched, and a bank the kernel cannot hash stops the opening
@@ -30,19 +32,15 @@
 
 #include "rtgate.h"
 
-static_assert(RTGATE_EVENT_LEN <= RTGATE_EVENT_MAX_LEN);
-
 /* Protected by rtgate_mutex. */
 static struct rtgate_log rtgate_log;
 
 /*
- * Fill @event (up to RTGATE_EVENT_MAX_LEN bytes) with the
+ * Fill @event (2 * sizeof(u32) + @len bytes) with the
  * TCG_PCClientTaggedEvent carrying @data; return its length.
  */
-static size_t rtgate_encode_tagged(u8 *event, const char *data)
+static size_t rtgate_encode_tagged(u8 *event, const u8 *data, u32 len)
 {
-	size_t len = strlen(data);
-
 	put_unaligned_le32(RTGATE_EVENT_TAG_ID, event);
 	put_unaligned_le32(len, event + 4);
 	memcpy(event + 8, data, len);
@@ -53,13 +51,15 @@ static size_t rtgate_encode_tagged(u8 *event, const char *data)
 /* For the tests' golden bytes: the opening event (RTGATE_EVENT_LEN bytes) */
 void rtgate_encode_event(u8 *event)
 {
-	rtgate_encode_tagged(event, RTGATE_EVENT_DATA);
+	rtgate_encode_tagged(event, (const u8 *)RTGATE_EVENT_DATA,
+			     RTGATE_EVENT_DATA_LEN);
 }
 
 /* ... and the kexec event (RTGATE_KEXEC_EVENT_LEN bytes) */
 void rtgate_encode_kexec_event(u8 *event)
 {
-	rtgate_encode_tagged(event, RTGATE_KEXEC_EVENT_DATA);
+	rtgate_encode_tagged(event, (const u8 *)RTGATE_KEXEC_EVENT_DATA,
+			     sizeof(RTGATE_KEXEC_EVENT_DATA) - 1);
 }
 #endif
 
@@ -198,14 +198,13 @@ VISIBLE_IF_KUNIT int rtgate_tpm_pcr_extend(struct tpm_chip *chip, u32 pcr,
 	return tpm_pcr_extend(chip, pcr, digests);
 }
 
-VISIBLE_IF_KUNIT void rtgate_ima_measure(const char *data)
+/* Record the event data in IMA too, as critical data named @name. */
+VISIBLE_IF_KUNIT void rtgate_ima_measure(const char *name, const u8 *data,
+					 size_t len)
 {
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_ima_measure, data);
-	/* "efi_rtgate:open" is recorded as "efi_rtgate_open", and so on. */
-	ima_measure_critical_data("efi_rtgate",
-				  strcmp(data, RTGATE_EVENT_DATA) ?
-				  "efi_rtgate_kexec" : "efi_rtgate_open",
-				  data, strlen(data), false, NULL, 0);
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_ima_measure, name, data, len);
+	ima_measure_critical_data("efi_rtgate", name, data, len, false,
+				  NULL, 0);
 }
 
 /* Read @pcr in every bank of @chip into @values (alg_id set by the caller). */
@@ -304,8 +303,9 @@ static int rtgate_check_chip(struct tpm_chip *chip)
 }
 
 /*
- * Hash the tagged event carrying @data for every allocated bank, extend
- * @pcr with the digests and append the event to the log. The log is grown
+ * Hash the tagged event carrying @data (@len bytes) for every allocated
+ * bank, extend @pcr with the digests, append the event to the log and
+ * record it in IMA as @name. The log is grown
  * and the PCR read before the TPM is asked to extend, so that log and PCR
  * agree whatever happens: if the extension fails, the PCR is read again
  * and the event is logged if the TPM extended all the same.
@@ -317,15 +317,15 @@ static int rtgate_check_chip(struct tpm_chip *chip)
  * * -EIO	- the TPM failed to read or extend the PCR
  * * -ENOMEM	- out of memory (nothing extended)
  */
-static int rtgate_measure(u32 pcr, const char *data)
+static int rtgate_measure(u32 pcr, const u8 *data, size_t len,
+			  const char *name)
 {
-	u8 event[RTGATE_EVENT_MAX_LEN];
 	struct tpm_digest *digests;
 	size_t event_len;
 	struct tpm_chip *chip;
 	size_t head, entry;
+	u8 *log, *event;
 	u32 i, nr;
-	u8 *log;
 	int rc;
 
 	lockdep_assert_held(&rtgate_mutex);
@@ -341,11 +341,12 @@ static int rtgate_measure(u32 pcr, const char *data)
 
 	/* The digests to extend, then the PCR values before the extension. */
 	digests = kcalloc(2 * nr, sizeof(*digests), GFP_KERNEL);
-	if (!digests) {
+	event = kmalloc(2 * sizeof(u32) + len, GFP_KERNEL);
+	if (!digests || !event) {
 		rc = -ENOMEM;
-		goto out_put;
+		goto out_free;
 	}
-	event_len = rtgate_encode_tagged(event, data);
+	event_len = rtgate_encode_tagged(event, data, len);
 	for (i = 0; i < nr; i++) {
 		digests[i].alg_id = chip->allocated_banks[i].alg_id;
 		digests[nr + i].alg_id = digests[i].alg_id;
@@ -399,9 +400,10 @@ static int rtgate_measure(u32 pcr, const char *data)
 	}
 
 	rtgate_log_append(chip, pcr, digests, event, event_len);
-	rtgate_ima_measure(data);
+	rtgate_ima_measure(name, data, len);
 
 out_free:
+	kfree(event);
 	kfree(digests);
 out_put:
 	rtgate_tpm_put(chip);
@@ -412,12 +414,35 @@ out_put:
  * rtgate_measure_open() - Measure an opening of the gate
  * @pcr: the PCR to extend
  *
+ * Where the gate was closed at boot, the digests of the runtime code (taken
+ * by the first opening) are measured first, in an event of their own: if
+ * the opening event then fails, log and PCR still agree and the gate stays
+ * closed.
+ *
  * Context: process context, rtgate_mutex held; sleeps.
- * Return: see rtgate_measure().
+ * Return: see rtgate_measure(), or -EOPNOTSUPP if the runtime code could
+ * not be found at boot, -ENOMEM if it could not be hashed (nothing
+ * extended).
  */
 int rtgate_measure_open(u32 pcr)
 {
-	return rtgate_measure(pcr, RTGATE_EVENT_DATA);
+	const u8 *code;
+	size_t len;
+	int rc;
+
+	code = rtgate_code_data(&len);
+	if (IS_ERR(code)) {
+		pr_warn("%s[%d]: opening refused: the runtime code could not be measured (%ld)\n",
+			current->comm, task_pid_nr(current), PTR_ERR(code));
+		return PTR_ERR(code);
+	}
+	if (code) {
+		rc = rtgate_measure(pcr, code, len, "efi_rtgate_code");
+		if (rc)
+			return rc;
+	}
+	return rtgate_measure(pcr, (const u8 *)RTGATE_EVENT_DATA,
+			      RTGATE_EVENT_DATA_LEN, "efi_rtgate_open");
 }
 
 /**
@@ -432,7 +457,9 @@ int rtgate_measure_open(u32 pcr)
  */
 int rtgate_measure_kexec(u32 pcr)
 {
-	return rtgate_measure(pcr, RTGATE_KEXEC_EVENT_DATA);
+	return rtgate_measure(pcr, (const u8 *)RTGATE_KEXEC_EVENT_DATA,
+			      sizeof(RTGATE_KEXEC_EVENT_DATA) - 1,
+			      "efi_rtgate_kexec");
 }
 
 /* A copy of the log, so that readers never hold rtgate_mutex in copy_to_user. */
