@@ -125,7 +125,9 @@ step() {
 		echo "series-check: ok   (no kernel code) $subj"
 		return
 	fi
-	dir=$o goals=bzImage
+	# vmlinux: the link is what a patch can break; the compressed image
+	# around it is the base's.
+	dir=$o goals=vmlinux
 	[ "$1" = nokunit ] && dir=$ok
 	if ! configure "$1" "$dir"; then
 		echo "series-check: FAIL EFI_RTGATE=$1 $subj: configuration"
