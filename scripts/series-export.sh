@@ -11,12 +11,18 @@
 #     in order, with the same subjects; a commit 6.12 does not need is
 #     left out of the branch.
 # Usage: series-export.sh REPO BUILD BASE
+# SETUP_ONLY=1 stops at once (there is nothing to set up).
 set -eu
 repo=$1 build=$2 base=$3
 git=$build/$base/git
 py="python3 $repo/scripts/series.py"
 
 die() { echo "series-export: $*" >&2; exit 1; }
+if [ -n "${SETUP_ONLY:-}" ]; then
+	# Nothing to download: the tree is the one make series-import made.
+	echo "series-export: set-up done (SETUP_ONLY)"
+	exit 0
+fi
 [ -d "$git/.git" ] || die "no $git: make series-import BASE=$base first"
 if ! git -C "$git" diff --quiet HEAD || ! git -C "$git" diff --cached --quiet; then
 	die "$git has uncommitted changes"
