@@ -176,71 +176,42 @@ early_param("efi_rtgate_pcr", rtgate_pcr_setup);
 
 /* ---- Launch detection ---- */
 
-VISIBLE_IF_KUNIT u32 rtgate_slaunch_flags(void)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_slaunch_flags);
-#ifdef CONFIG_SECURE_LAUNCH
-	return slaunch_get_flags();
-#else
-	return 0;
-#endif
-}
-
-VISIBLE_IF_KUNIT bool rtgate_tboot_enabled(void)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_tboot_enabled);
-	return tboot_enabled();
-}
-
-VISIBLE_IF_KUNIT bool rtgate_cpu_has_smx(void)
-{
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_cpu_has_smx);
-	return boot_cpu_has(X86_FEATURE_SMX);
-}
-
-/* Only called when the CPU has SMX: TXT.STS exists only then. */
-VISIBLE_IF_KUNIT u64 rtgate_read_txt_sts(void)
+/*
+ * Read what the platform shows of a launch: the Secure Launch series
+ * exposes its flags, tboot reports itself, and a launch without either
+ * still shows in TXT.STS, which exists only where the CPU has SMX.
+ */
+VISIBLE_IF_KUNIT void rtgate_read_launch(struct rtgate_launch *launch)
 {
 	void __iomem *regs;
-	u64 sts;
 
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_read_txt_sts);
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_read_launch, launch);
 
+	memset(launch, 0, sizeof(*launch));
+#ifdef CONFIG_SECURE_LAUNCH
+	launch->slaunch_flags = slaunch_get_flags();
+#endif
+	launch->tboot = tboot_enabled();
+	launch->smx = boot_cpu_has(X86_FEATURE_SMX);
+	if (!launch->smx)
+		return;
 	regs = ioremap(RTGATE_TXT_PUB_CONFIG_BASE + RTGATE_TXT_STS, sizeof(u64));
-	if (!regs)
-		return 0;
-	sts = readq(regs);
-	iounmap(regs);
-	return sts;
+	if (regs) {
+		launch->txt_sts = readq(regs);
+		iounmap(regs);
+	}
 }
 
 /*
- * The Secure Launch series exposes its flags; tboot reports itself; a
- * launch without either still shows in TXT.STS: SENTER.DONE is set by
- * GETSEC[SENTER] and SEXIT.DONE by GETSEC[SEXIT].
+ * The boot decision for @mode, given @launch: efi_rtgate=on and =off
+ * decide alone; auto closes after a launch. In TXT.STS, SENTER.DONE is
+ * set by GETSEC[SENTER] and SEXIT.DONE by GETSEC[SEXIT].
  */
-static enum rtgate_reason rtgate_detect_launch(void)
-{
-	u64 sts;
-
-	if ((rtgate_slaunch_flags() & RTGATE_SL_TXT) == RTGATE_SL_TXT)
-		return RTGATE_REASON_SECURE_LAUNCH;
-	if (rtgate_tboot_enabled())
-		return RTGATE_REASON_TBOOT;
-	if (!rtgate_cpu_has_smx())
-		return RTGATE_REASON_NONE;
-
-	sts = rtgate_read_txt_sts();
-	if ((sts & RTGATE_TXT_STS_SENTER_DONE) &&
-	    !(sts & RTGATE_TXT_STS_SEXIT_DONE))
-		return RTGATE_REASON_TXT;
-	return RTGATE_REASON_NONE;
-}
-
 VISIBLE_IF_KUNIT enum rtgate_reason rtgate_decide(enum rtgate_mode mode,
+						  const struct rtgate_launch *launch,
 						  bool *closed)
 {
-	enum rtgate_reason reason;
+	enum rtgate_reason reason = RTGATE_REASON_NONE;
 
 	switch (mode) {
 	case RTGATE_MODE_ON:
@@ -250,10 +221,29 @@ VISIBLE_IF_KUNIT enum rtgate_reason rtgate_decide(enum rtgate_mode mode,
 		*closed = false;
 		return RTGATE_REASON_CMDLINE;
 	default:
-		reason = rtgate_detect_launch();
-		*closed = reason != RTGATE_REASON_NONE;
-		return reason;
+		break;
 	}
+
+	if ((launch->slaunch_flags & RTGATE_SL_TXT) == RTGATE_SL_TXT)
+		reason = RTGATE_REASON_SECURE_LAUNCH;
+	else if (launch->tboot)
+		reason = RTGATE_REASON_TBOOT;
+	else if (launch->smx &&
+		 (launch->txt_sts & RTGATE_TXT_STS_SENTER_DONE) &&
+		 !(launch->txt_sts & RTGATE_TXT_STS_SEXIT_DONE))
+		reason = RTGATE_REASON_TXT;
+	*closed = reason != RTGATE_REASON_NONE;
+	return reason;
+}
+
+/* Decide now, reading the platform only where efi_rtgate=auto asks. */
+static enum rtgate_reason rtgate_decide_now(bool *closed)
+{
+	struct rtgate_launch launch = {};
+
+	if (rtgate_mode == RTGATE_MODE_AUTO)
+		rtgate_read_launch(&launch);
+	return rtgate_decide(rtgate_mode, &launch, closed);
 }
 
 /*
@@ -310,7 +300,7 @@ void __init efi_rtgate_boot_init(void)
 	/* Kconfig cannot express the holes in the allowed range. */
 	BUILD_BUG_ON(!rtgate_pcr_allowed(CONFIG_EFI_RTGATE_PCR));
 
-	rtgate_reason = rtgate_decide(rtgate_mode, &closed);
+	rtgate_reason = rtgate_decide_now(&closed);
 	/* No runtime service call has been made yet: no lock needed. */
 	WRITE_ONCE(efi_rtgate_closed_state, closed);
 	rtgate_armed = closed;
@@ -699,7 +689,7 @@ VISIBLE_IF_KUNIT void rtgate_pm_transition(unsigned long action)
 		 * the variable snapshot was taken: it may be stale.
 		 */
 		rtgate_vars_drop();
-		rtgate_reason = rtgate_decide(rtgate_mode, &closed);
+		rtgate_reason = rtgate_decide_now(&closed);
 		if (closed && !rtgate_closed()) {
 			rtgate_switch(true);
 			pr_info("runtime services closed after hibernation (reason: %s)\n",

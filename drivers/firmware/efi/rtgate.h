@@ -76,6 +76,14 @@ static inline bool rtgate_pcr_allowed(u32 pcr)
 /* SL_FLAG_ACTIVE | SL_FLAG_ARCH_TXT of the Secure Launch series */
 #define RTGATE_SL_TXT			(BIT(0) | BIT(1))
 
+/* What the boot decision reads of a D-RTM launch */
+struct rtgate_launch {
+	u32 slaunch_flags;	/* Secure Launch's flags */
+	bool tboot;		/* tboot launched this kernel */
+	bool smx;		/* the CPU has SMX, so TXT.STS exists */
+	u64 txt_sts;		/* TXT.STS, read only with SMX */
+};
+
 /*
  * The event log: a Spec ID header followed by one event per opening, and
  * the PCR banks the header names (every later event must use them).
@@ -125,7 +133,9 @@ int __init rtgate_log_init(void);
 int rtgate_parse_mode(const char *arg, enum rtgate_mode *mode);
 int rtgate_parse_pcr(const char *arg, u32 *pcr);
 int rtgate_parse_write(const char *buf, bool *open);
-enum rtgate_reason rtgate_decide(enum rtgate_mode mode, bool *closed);
+enum rtgate_reason rtgate_decide(enum rtgate_mode mode,
+				 const struct rtgate_launch *launch,
+				 bool *closed);
 const char *rtgate_reason_name(enum rtgate_reason reason);
 bool rtgate_pcr_reachable(enum rtgate_reason reason, u32 pcr);
 void rtgate_encode_event(u8 *event);
@@ -185,10 +195,7 @@ bool rtgate_closed(void);
 void rtgate_switch(bool close);
 bool rtgate_try_close(void);
 enum rtgate_reason rtgate_boot_reason(void);
-u32 rtgate_slaunch_flags(void);
-bool rtgate_tboot_enabled(void);
-bool rtgate_cpu_has_smx(void);
-u64 rtgate_read_txt_sts(void);
+void rtgate_read_launch(struct rtgate_launch *launch);
 #endif
 
 #endif /* _EFI_RTGATE_H */

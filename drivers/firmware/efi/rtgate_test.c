@@ -146,35 +146,32 @@ static void rtgate_test_parse_write(struct kunit *test)
 struct rtgate_detect_case {
 	const char *name;
 	enum rtgate_mode mode;
-	u32 sl_flags;
-	bool tboot;
-	bool smx;
-	u64 txt_sts;
+	struct rtgate_launch launch;
 	bool closed;
 	enum rtgate_reason reason;
-	bool reads_mmio;
 	const char *reason_name;
 };
 
 static const struct rtgate_detect_case rtgate_detect_cases[] = {
-	{ "no launch, no SMX", RTGATE_MODE_AUTO, 0, false, false, ~0ULL,
-	  false, RTGATE_REASON_NONE, false, "none" },
-	{ "SMX, SENTER.DONE", RTGATE_MODE_AUTO, 0, false, true, BIT(0),
-	  true, RTGATE_REASON_TXT, true, "txt" },
-	{ "SMX, SENTER.DONE and SEXIT.DONE", RTGATE_MODE_AUTO, 0, false, true,
-	  BIT(0) | BIT(1), false, RTGATE_REASON_NONE, true, "none" },
-	{ "SMX, no SENTER.DONE", RTGATE_MODE_AUTO, 0, false, true, BIT(1),
-	  false, RTGATE_REASON_NONE, true, "none" },
-	{ "Secure Launch TXT", RTGATE_MODE_AUTO, RTGATE_SL_TXT, false, true, 0,
-	  true, RTGATE_REASON_SECURE_LAUNCH, false, "secure-launch" },
-	{ "Secure Launch active, not TXT", RTGATE_MODE_AUTO, BIT(0), false,
-	  false, 0, false, RTGATE_REASON_NONE, false, "none" },
-	{ "tboot", RTGATE_MODE_AUTO, 0, true, true, 0,
-	  true, RTGATE_REASON_TBOOT, false, "tboot" },
-	{ "off overrides a launch", RTGATE_MODE_OFF, RTGATE_SL_TXT, true, true,
-	  BIT(0), false, RTGATE_REASON_CMDLINE, false, "cmdline" },
-	{ "on without a launch", RTGATE_MODE_ON, 0, false, false, 0,
-	  true, RTGATE_REASON_CMDLINE, false, "cmdline" },
+	{ "no launch, no SMX (TXT.STS ignored)", RTGATE_MODE_AUTO,
+	  { 0, false, false, ~0ULL }, false, RTGATE_REASON_NONE, "none" },
+	{ "SMX, SENTER.DONE", RTGATE_MODE_AUTO, { 0, false, true, BIT(0) },
+	  true, RTGATE_REASON_TXT, "txt" },
+	{ "SMX, SENTER.DONE and SEXIT.DONE", RTGATE_MODE_AUTO,
+	  { 0, false, true, BIT(0) | BIT(1) }, false, RTGATE_REASON_NONE, "none" },
+	{ "SMX, no SENTER.DONE", RTGATE_MODE_AUTO, { 0, false, true, BIT(1) },
+	  false, RTGATE_REASON_NONE, "none" },
+	{ "Secure Launch TXT", RTGATE_MODE_AUTO, { RTGATE_SL_TXT, false, true, 0 },
+	  true, RTGATE_REASON_SECURE_LAUNCH, "secure-launch" },
+	{ "Secure Launch active, not TXT", RTGATE_MODE_AUTO,
+	  { BIT(0), false, false, 0 }, false, RTGATE_REASON_NONE, "none" },
+	{ "tboot", RTGATE_MODE_AUTO, { 0, true, true, 0 },
+	  true, RTGATE_REASON_TBOOT, "tboot" },
+	{ "off overrides a launch", RTGATE_MODE_OFF,
+	  { RTGATE_SL_TXT, true, true, BIT(0) }, false, RTGATE_REASON_CMDLINE,
+	  "cmdline" },
+	{ "on without a launch", RTGATE_MODE_ON, { 0, false, false, 0 },
+	  true, RTGATE_REASON_CMDLINE, "cmdline" },
 };
 
 static void rtgate_detect_desc(const struct rtgate_detect_case *c, char *desc)
@@ -184,57 +181,17 @@ static void rtgate_detect_desc(const struct rtgate_detect_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(rtgate_detect, rtgate_detect_cases, rtgate_detect_desc);
 
-static u32 fake_slaunch_flags(void)
-{
-	const struct rtgate_detect_case *c = kunit_get_current_test()->param_value;
-
-	return c->sl_flags;
-}
-
-static bool fake_tboot_enabled(void)
-{
-	const struct rtgate_detect_case *c = kunit_get_current_test()->param_value;
-
-	return c->tboot;
-}
-
-static bool fake_cpu_has_smx(void)
-{
-	const struct rtgate_detect_case *c = kunit_get_current_test()->param_value;
-
-	return c->smx;
-}
-
-static int fake_mmio_reads;
-
-static u64 fake_read_txt_sts(void)
-{
-	const struct rtgate_detect_case *c = kunit_get_current_test()->param_value;
-
-	fake_mmio_reads++;
-	return c->txt_sts;
-}
-
-/* Each source closes the gate; TXT.STS is never read without SMX. */
+/* Each source closes the gate; the command line overrides them. */
 static void rtgate_test_detect(struct kunit *test)
 {
 	const struct rtgate_detect_case *c = test->param_value;
 	enum rtgate_reason reason;
 	bool closed = !c->closed;
 
-	fake_mmio_reads = 0;
-	kunit_activate_static_stub(test, rtgate_slaunch_flags, fake_slaunch_flags);
-	kunit_activate_static_stub(test, rtgate_tboot_enabled, fake_tboot_enabled);
-	kunit_activate_static_stub(test, rtgate_cpu_has_smx, fake_cpu_has_smx);
-	kunit_activate_static_stub(test, rtgate_read_txt_sts, fake_read_txt_sts);
-
-	reason = rtgate_decide(c->mode, &closed);
+	reason = rtgate_decide(c->mode, &c->launch, &closed);
 	KUNIT_EXPECT_EQ(test, closed, c->closed);
 	KUNIT_EXPECT_EQ(test, reason, c->reason);
 	KUNIT_EXPECT_STREQ(test, rtgate_reason_name(reason), c->reason_name);
-	KUNIT_EXPECT_EQ(test, fake_mmio_reads, c->reads_mmio ? 1 : 0);
-	if (!c->smx)
-		KUNIT_EXPECT_EQ(test, fake_mmio_reads, 0);
 }
 
 struct rtgate_policy_case {
@@ -1008,27 +965,20 @@ static void rtgate_test_open_fails(struct kunit *test)
 
 /* ---- Sleep states ---- */
 
-static u32 fake_secure_launch(void)
+static void fake_secure_launch(struct rtgate_launch *launch)
 {
-	return RTGATE_SL_TXT;
+	*launch = (struct rtgate_launch){ .slaunch_flags = RTGATE_SL_TXT };
 }
 
-static u32 fake_no_secure_launch(void)
+static void fake_no_launch(struct rtgate_launch *launch)
 {
-	return 0;
-}
-
-static bool fake_false(void)
-{
-	return false;
+	*launch = (struct rtgate_launch){};
 }
 
 /* Resume from hibernation detects the launch again: find none. */
 static void rtgate_stub_no_launch(struct kunit *test)
 {
-	kunit_activate_static_stub(test, rtgate_slaunch_flags, fake_no_secure_launch);
-	kunit_activate_static_stub(test, rtgate_tboot_enabled, fake_false);
-	kunit_activate_static_stub(test, rtgate_cpu_has_smx, fake_false);
+	kunit_activate_static_stub(test, rtgate_read_launch, fake_no_launch);
 }
 
 /*
@@ -1197,7 +1147,7 @@ static void rtgate_test_hibernation(struct kunit *test)
 	 * Open from boot, a launch found now, but the hibernation aborted: no
 	 * other kernel ran, so the boot decision and the snapshot stand.
 	 */
-	kunit_activate_static_stub(test, rtgate_slaunch_flags, fake_secure_launch);
+	kunit_activate_static_stub(test, rtgate_read_launch, fake_secure_launch);
 	drops = f->vars_drops;
 	rtgate_pm_transition(PM_HIBERNATION_PREPARE);
 	rtgate_pm_transition(PM_POST_HIBERNATION);
