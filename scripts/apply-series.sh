@@ -44,8 +44,10 @@ while read -r f; do
 		cp "$pristine/$f" "$work/t/$f"
 	fi
 done < "$work/paths"
+# git apply outside any repository (GIT_CEILING_DIRECTORIES): inside one,
+# it would skip the paths outside the directory it runs in.
 while read -r p; do
-	(cd "$work/t" && git apply "$p") 2>"$work/err" ||
+	(cd "$work/t" && GIT_CEILING_DIRECTORIES=$work git apply "$p") 2>"$work/err" ||
 		die "$(basename "$p") does not apply to the $base base: $(cat "$work/err")"
 done < "$work/list"
 while read -r f; do

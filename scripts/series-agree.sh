@@ -31,7 +31,7 @@ while read -r st f; do
 		cp "$pristine/$f" "$work/base/$f"
 		if [ ! -f "$repo/$f.patch" ]; then
 			no "$f.patch: the series changes $f, its patch is missing"
-		elif ! (cd "$work/base" && git apply "$repo/$f.patch") 2>/dev/null; then
+		elif ! (cd "$work/base" && GIT_CEILING_DIRECTORIES=$work git apply "$repo/$f.patch") 2>/dev/null; then
 			no "$f.patch does not apply to the base"
 		elif ! cmp -s "$work/base/$f" "$work/tree/$f"; then
 			no "$f.patch gives another $f than the series (make series-export)"

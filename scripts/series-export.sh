@@ -95,7 +95,7 @@ lts)
 				[ -f "$work/t/$f" ] && cp "$work/t/$f" "$want"
 			fi
 			same=no
-			if [ -s "$work/sec" ] && (cd "$work/t" && git apply "$work/sec") 2>/dev/null; then
+			if [ -s "$work/sec" ] && (cd "$work/t" && GIT_CEILING_DIRECTORIES=$work git apply "$work/sec") 2>/dev/null; then
 				if [ -f "$want" ] && cmp -s "$want" "$work/t/$f"; then same=yes; fi
 			elif [ ! -s "$work/sec" ] && [ -z "$c" ]; then
 				same=yes
