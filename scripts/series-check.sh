@@ -169,8 +169,15 @@ step() {
 # build, the last patch with the gate on, is the check kernel: ccache
 # has every object of it.
 reversed=$(echo "$entries" | sed -n '1!G; h; $p')
+# Each patch's configurations, worked out once for the three sweeps.
+for e in $entries; do
+	echo "$e $(gates "$e")"
+done > "$sc/gates"
+gates_of() {
+	awk -v p="$1" '$1 == p { sub(/^[^ ]* ?/, ""); print }' "$sc/gates"
+}
 for e in $reversed; do
-	want=$(gates "$e")
+	want=$(gates_of "$e")
 	case " $want " in
 	"  ") step "" "$e" ;;
 	*" y "*) step y "$e" ;;
@@ -179,7 +186,7 @@ done
 for gate in n nokunit; do
 	[ "$gate" = n ] && order=$entries || order=$reversed
 	for e in $order; do
-		case " $(gates "$e") " in *" $gate "*) step "$gate" "$e" ;; esac
+		case " $(gates_of "$e") " in *" $gate "*) step "$gate" "$e" ;; esac
 	done
 done
 # The whole series again, and the check kernel's configuration.

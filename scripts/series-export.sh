@@ -7,9 +7,10 @@
 #     the whole series' change to it.
 #   BASE=lts: backport/lts/STEM/PATH.patch wherever the 6.12 commit
 #     changes PATH otherwise than upstream patch STEM does (nothing after
-#     the first line: not at all; scripts/series.py tells the format). The 6.12 branch must hold the upstream series' commits,
-#     in order, with the same subjects; a commit 6.12 does not need is
-#     left out of the branch.
+#     the first line: not at all; scripts/series.py tells the format).
+#     The 6.12 branch must hold the upstream series' commits, in order,
+#     with the same subjects; a commit 6.12 does not need is left out of
+#     the branch.
 # Usage: series-export.sh REPO BUILD BASE
 # SETUP_ONLY=1 stops at once (there is nothing to set up).
 set -eu
@@ -35,8 +36,8 @@ trap 'rm -rf "$work"' EXIT
 
 case $base in
 upstream)
-	# shellcheck disable=SC2046 # one word per patch file
-	{ $py paths $($py list "$repo" 2>/dev/null) 2>/dev/null || :; } | cut -d" " -f2 | sort > "$work/old"
+	# (none on the first export)
+	{ $py files "$repo" 2>/dev/null || :; } | cut -d" " -f2 | sort > "$work/old"
 	git -C "$git" format-patch -q --zero-commit --no-signature \
 		-o "$work/p" base..rtgate
 	rm -f "$repo"/series/patches/[0-9][0-9][0-9][0-9]-*.patch
@@ -74,6 +75,10 @@ lts)
 			c=
 		fi
 		s=$($py stem "$p")
+		# The tree upstream's change applies to on 6.12.
+		parent=${c:+$c^}
+		[ -n "$parent" ] || parent=$(sed -n "$((i - 1))p" "$work/commits")
+		[ -n "$parent" ] || parent=base
 		# The paths either side changes.
 		{
 			$py paths "$p" | cut -d' ' -f2
@@ -82,9 +87,6 @@ lts)
 		while read -r f; do
 			# What upstream's change to f gives on 6.12, against the commit.
 			rm -rf "$work/t" && mkdir -p "$work/t/$(dirname "$f")"
-			parent=${c:+$c^}
-			[ -n "$parent" ] || parent=$(sed -n "$((i - 1))p" "$work/commits")
-			[ -n "$parent" ] || parent=base
 			git -C "$git" show "$parent:$f" > "$work/t/$f" 2>/dev/null || rm -f "$work/t/$f"
 			$py section "$p" "$f" > "$work/sec"
 			want=$work/want

@@ -47,6 +47,11 @@ def split(text):
     return "".join(head), [(p, "".join(s)) for p, s in sections]
 
 
+def section(patch, path):
+    """The change patch makes to path ("" if none)."""
+    return "".join(s for p, s in split(read(patch))[1] if p == path)
+
+
 def read(path):
     with open(path, encoding="utf-8") as f:
         return f.read()
@@ -159,9 +164,9 @@ def main(argv):
     elif cmd == "makefile-lines" and len(args) == 1:
         makefile_lines(args[0])
     elif cmd == "section-id" and len(args) == 2:
-        print(section_id("".join(s for p, s in split(read(args[0]))[1] if p == args[1])))
+        print(section_id(section(*args)))
     elif cmd == "section" and len(args) == 2:
-        sys.stdout.write("".join(s for p, s in split(read(args[0]))[1] if p == args[1]))
+        sys.stdout.write(section(*args))
     elif cmd == "stem" and len(args) == 1:
         print(stem(args[0]))
     else:
