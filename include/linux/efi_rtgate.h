@@ -72,6 +72,9 @@ efi_status_t efi_rtgate_get_next_variable(unsigned long *name_size,
 efi_status_t efi_rtgate_query_variable_info(u32 attr, u64 *storage_space,
 					    u64 *remaining_space,
 					    u64 *max_variable_size);
+efi_status_t efi_rtgate_set_variable(efi_char16_t *name, efi_guid_t *vendor,
+				     u32 attr, unsigned long data_size,
+				     void *data);
 
 #else /* !CONFIG_EFI_RTGATE */
 
@@ -92,6 +95,13 @@ efi_rtgate_get_next_variable(unsigned long *name_size, efi_char16_t *name,
 static inline efi_status_t
 efi_rtgate_query_variable_info(u32 attr, u64 *storage_space,
 			       u64 *remaining_space, u64 *max_variable_size)
+{
+	return EFI_UNSUPPORTED;
+}
+
+static inline efi_status_t
+efi_rtgate_set_variable(efi_char16_t *name, efi_guid_t *vendor, u32 attr,
+			unsigned long data_size, void *data)
 {
 	return EFI_UNSUPPORTED;
 }

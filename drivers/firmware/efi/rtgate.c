@@ -433,7 +433,7 @@ VISIBLE_IF_KUNIT int rtgate_set_open(bool open)
 		if (!rc) {
 			rtgate_armed = true;
 			rtgate_switch(false);
-			rtgate_vars_drop();
+			rtgate_vars_drop(true);
 			pr_notice("runtime services opened by %s[%d]; PCR %u extended\n",
 				  current->comm, task_pid_nr(current),
 				  rtgate_pcr);
@@ -688,7 +688,7 @@ VISIBLE_IF_KUNIT void rtgate_pm_transition(unsigned long action)
 		 * Firmware ran, and another system may have booted, since
 		 * the variable snapshot was taken: it may be stale.
 		 */
-		rtgate_vars_drop();
+		rtgate_vars_drop(false);
 		rtgate_reason = rtgate_decide_now(&closed);
 		if (closed && !rtgate_closed()) {
 			rtgate_switch(true);

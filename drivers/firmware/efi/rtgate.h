@@ -9,6 +9,7 @@
 #include <crypto/sha2.h>
 #include <linux/bits.h>
 #include <linux/efi.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/tpm.h>
@@ -118,11 +119,48 @@ struct rtgate_vars {
 	u32 nr_qvi;
 	u32 nr_vars;
 	bool truncated;
+	/* Writes kept for the next boot: rtgate_pending.c */
+	bool defer;
+	efi_guid_t machine;
+	struct list_head pending;
+	size_t pending_len;
+	u32 nr_pending;
 };
 
 /* rtgate_vars.c */
 void __init rtgate_vars_init(void);
-void rtgate_vars_drop(void);
+void rtgate_vars_drop(bool apply);
+bool rtgate_vars_lookup(const struct rtgate_vars *vars, const efi_char16_t *name,
+			size_t name_size, const efi_guid_t *vendor, u32 *attr,
+			const void **data, u32 *size);
+efi_status_t rtgate_vars_query(const struct rtgate_vars *vars, u32 attr,
+			       u64 *storage_space, u64 *remaining_space,
+			       u64 *max_variable_size);
+
+/* rtgate_pending.c: variable writes kept while closed */
+struct rtgate_pending;
+const struct rtgate_pending *rtgate_pending_find(const struct rtgate_vars *vars,
+						 const efi_char16_t *name,
+						 size_t name_size,
+						 const efi_guid_t *vendor);
+const struct rtgate_pending *rtgate_pending_next(const struct rtgate_vars *vars,
+						 const struct rtgate_pending *p);
+bool rtgate_pending_listed(const struct rtgate_pending *p);
+u32 rtgate_pending_attr(const struct rtgate_pending *p);
+const void *rtgate_pending_data(const struct rtgate_pending *p, u32 *size);
+const efi_char16_t *rtgate_pending_name(const struct rtgate_pending *p,
+					u32 *size, efi_guid_t *vendor);
+efi_status_t rtgate_pending_get(const struct rtgate_vars *vars,
+				const efi_char16_t *name, size_t name_size,
+				const efi_guid_t *vendor, u32 *attr,
+				unsigned long *data_size, void *data);
+const efi_char16_t *rtgate_pending_extra(u32 i, u32 *name_size);
+efi_status_t rtgate_pending_set(struct rtgate_vars *vars,
+				const efi_char16_t *name,
+				const efi_guid_t *vendor, u32 attr,
+				unsigned long data_size, const void *data);
+void rtgate_pending_free(struct rtgate_vars *vars);
+void rtgate_pending_apply(struct rtgate_vars *vars);
 
 /* rtgate_measure.c */
 int rtgate_measure_open(u32 pcr);
@@ -152,9 +190,6 @@ efi_status_t rtgate_vars_get(const struct rtgate_vars *vars, efi_char16_t *name,
 efi_status_t rtgate_vars_next(const struct rtgate_vars *vars,
 			      unsigned long *name_size, efi_char16_t *name,
 			      efi_guid_t *vendor);
-efi_status_t rtgate_vars_query(const struct rtgate_vars *vars, u32 attr,
-			       u64 *storage_space, u64 *remaining_space,
-			       u64 *max_variable_size);
 size_t rtgate_log_header(u8 *buf, const struct tpm_bank_info *banks,
 			 u32 nr_banks);
 size_t rtgate_log_entry(u8 *buf, u32 pcr, const struct tpm_digest *digests,
@@ -166,6 +201,8 @@ void rtgate_pm_transition(unsigned long action);
 int rtgate_syscore_suspend(void *data);
 int rtgate_kexec_load(void);
 u8 *rtgate_log_dup(size_t *len);
+size_t rtgate_varfile_encode(const struct rtgate_vars *vars, void *buf,
+			     size_t size);
 
 /* Test-only: exchange the gate's state with a test's own */
 struct rtgate_state {

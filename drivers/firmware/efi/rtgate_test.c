@@ -563,7 +563,7 @@ static bool fake_runtime_usable(void)
 	return fake()->usable;
 }
 
-static void fake_vars_drop(void)
+static void fake_vars_drop(bool apply)
 {
 	fake()->vars_drops++;
 }

@@ -19,6 +19,7 @@
 #include <linux/efi.h>
 #include <linux/efi_rtgate.h>
 #include <linux/efi_rtgate_vars.h>
+#include <linux/efi_varfile.h>
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/slab.h>
@@ -85,8 +86,11 @@ static int rtgate_vars_check(struct rtgate_vars *vars, const char **why)
 	if (hdr->magic != EFI_RTGATE_VARS_MAGIC ||
 	    hdr->version != EFI_RTGATE_VARS_VERSION)
 		return rtgate_vars_bad(why, "unknown magic or version");
-	if (hdr->flags & ~EFI_RTGATE_VARS_TRUNCATED)
+	if (hdr->flags & ~(EFI_RTGATE_VARS_TRUNCATED | EFI_RTGATE_VARS_DEFER))
 		return rtgate_vars_bad(why, "unknown flags");
+	if (!(hdr->flags & EFI_RTGATE_VARS_DEFER) &&
+	    memchr_inv(&hdr->machine, 0, sizeof(hdr->machine)))
+		return rtgate_vars_bad(why, "machine set without deferral");
 	if (hdr->len != vars->len)
 		return rtgate_vars_bad(why, "length differs from its setup_data entry");
 	if (hdr->len > EFI_RTGATE_VARS_MAX_LEN)
@@ -111,6 +115,8 @@ static int rtgate_vars_check(struct rtgate_vars *vars, const char **why)
 	vars->qvi = qvi;
 	vars->nr_qvi = hdr->nr_qvi;
 	vars->truncated = hdr->flags & EFI_RTGATE_VARS_TRUNCATED;
+	vars->defer = hdr->flags & EFI_RTGATE_VARS_DEFER;
+	vars->machine = hdr->machine;
 
 	for (i = 0; i < hdr->nr_vars; i++) {
 		const struct efi_rtgate_var *v = (const void *)(vars->buf + off);
@@ -160,6 +166,7 @@ VISIBLE_IF_KUNIT void rtgate_vars_free(struct rtgate_vars *vars)
 {
 	if (!vars)
 		return;
+	rtgate_pending_free(vars);
 	kvfree(vars->buf);
 	kfree(vars->offsets);
 	kfree(vars);
@@ -193,6 +200,7 @@ VISIBLE_IF_KUNIT struct rtgate_vars *rtgate_vars_parse(const void *data,
 	vars = kzalloc(sizeof(*vars), GFP_KERNEL);
 	if (!vars)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&vars->pending);
 	/* Check the copy: nothing can change it after the check. */
 	vars->buf = kvmemdup(data, len, GFP_KERNEL);
 	vars->len = len;
@@ -230,6 +238,59 @@ static int rtgate_vars_find(const struct rtgate_vars *vars,
 }
 
 /**
+ * rtgate_vars_lookup() - A variable of the snapshot itself
+ * @vars: the snapshot
+ * @name: the variable's name, NUL included
+ * @name_size: its size in bytes
+ * @vendor: its vendor GUID
+ * @attr: set to its attributes
+ * @data: set to its value
+ * @size: set to the size of its value
+ *
+ * Return: true if the snapshot holds it, kept writes aside.
+ */
+bool rtgate_vars_lookup(const struct rtgate_vars *vars, const efi_char16_t *name,
+			size_t name_size, const efi_guid_t *vendor, u32 *attr,
+			const void **data, u32 *size)
+{
+	const struct efi_rtgate_var *v;
+	int i;
+
+	i = rtgate_vars_find(vars, name, name_size, vendor);
+	if (i < 0 || rtgate_var(vars, i)->name_size != name_size)
+		return false;
+	v = rtgate_var(vars, i);
+	*attr = v->attr;
+	*data = (const u8 *)(v + 1) + v->name_size;
+	*size = v->data_size;
+	return true;
+}
+
+static size_t rtgate_name_size(const efi_char16_t *name, unsigned long size)
+{
+	size_t n = ucs2_strnlen(name, size / sizeof(efi_char16_t));
+
+	return n < size / sizeof(efi_char16_t) ? (n + 1) * sizeof(*name) : 0;
+}
+
+static efi_status_t rtgate_vars_answer(u32 v_attr, const void *v_data,
+				       u32 v_size, u32 *attr,
+				       unsigned long *data_size, void *data)
+{
+	if (attr)
+		*attr = v_attr;
+	if (*data_size < v_size) {
+		*data_size = v_size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	if (!data && v_size)
+		return EFI_INVALID_PARAMETER;
+	memcpy(data, v_data, v_size);
+	*data_size = v_size;
+	return EFI_SUCCESS;
+}
+
+/**
  * rtgate_vars_get() - GetVariable() from a snapshot
  * @vars: the snapshot
  * @name: the variable's name, NUL-terminated
@@ -248,29 +309,108 @@ VISIBLE_IF_KUNIT efi_status_t rtgate_vars_get(const struct rtgate_vars *vars,
 					      unsigned long *data_size,
 					      void *data)
 {
-	const struct efi_rtgate_var *v;
-	int i;
+	const struct rtgate_pending *p;
+	const void *v_data;
+	u32 v_attr, v_size;
+	size_t name_size;
+	efi_status_t status;
 
 	if (!name || !vendor || !data_size)
 		return EFI_INVALID_PARAMETER;
-	i = rtgate_vars_find(vars, name, EFI_RTGATE_VARS_MAX_NAME, vendor);
-	if (i < 0)
-		return vars->truncated ? EFI_SECURITY_VIOLATION : EFI_NOT_FOUND;
+	name_size = rtgate_name_size(name, EFI_RTGATE_VARS_MAX_NAME);
+	if (!name_size)
+		return EFI_NOT_FOUND;
 
-	v = rtgate_var(vars, i);
-	if (attr)
-		*attr = v->attr;
-	if (*data_size < v->data_size) {
-		*data_size = v->data_size;
-		return EFI_BUFFER_TOO_SMALL;
+	/* A write kept while closed decides, then the snapshot. */
+	p = rtgate_pending_find(vars, name, name_size, vendor);
+	if (p) {
+		if (!rtgate_pending_listed(p))
+			return EFI_NOT_FOUND;
+		v_attr = rtgate_pending_attr(p);
+		v_data = rtgate_pending_data(p, &v_size);
+		return rtgate_vars_answer(v_attr, v_data, v_size, attr,
+					  data_size, data);
 	}
-	if (!data && v->data_size)
-		return EFI_INVALID_PARAMETER;
-	memcpy(data, (const u8 *)(v + 1) + v->name_size, v->data_size);
-	*data_size = v->data_size;
-	return EFI_SUCCESS;
+	if (rtgate_vars_lookup(vars, name, name_size, vendor, &v_attr, &v_data,
+			       &v_size))
+		return rtgate_vars_answer(v_attr, v_data, v_size, attr,
+					  data_size, data);
+	if (vars->defer) {
+		status = rtgate_pending_get(vars, name, name_size, vendor, attr,
+					    data_size, data);
+		if (status != EFI_NOT_FOUND)
+			return status;
+	}
+	return vars->truncated ? EFI_SECURITY_VIOLATION : EFI_NOT_FOUND;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_get);
+
+/*
+ * What a closed gate lists, in order: the snapshot's variables, those
+ * written while closed, then VarToFile and RTStorageVolatile. A slot is
+ * listed unless a kept write deleted it or the snapshot already has it.
+ */
+struct rtgate_slot {
+	const efi_char16_t *name;
+	u32 name_size;
+	efi_guid_t vendor;
+	bool listed;
+};
+
+static bool rtgate_vars_slot(const struct rtgate_vars *vars, u32 k,
+			     struct rtgate_slot *s)
+{
+	const efi_guid_t vartofile = EFI_VARTOFILE_GUID;
+	const struct rtgate_pending *p = NULL;
+	const void *data;
+	u32 attr, size;
+
+	s->name = NULL;
+	if (k < vars->nr_vars) {
+		const struct efi_rtgate_var *v = rtgate_var(vars, k);
+
+		s->name = rtgate_var_name(v);
+		s->name_size = v->name_size;
+		s->vendor = v->vendor;
+		p = rtgate_pending_find(vars, s->name, s->name_size, &s->vendor);
+		s->listed = !p || rtgate_pending_listed(p);
+		return true;
+	}
+	k -= vars->nr_vars;
+	while ((p = rtgate_pending_next(vars, p))) {
+		if (k--)
+			continue;
+		s->name = rtgate_pending_name(p, &s->name_size, &s->vendor);
+		s->listed = rtgate_pending_listed(p) &&
+			    !rtgate_vars_lookup(vars, s->name, s->name_size,
+						&s->vendor, &attr, &data, &size);
+		return true;
+	}
+	if (!vars->defer)
+		return false;
+	s->name = rtgate_pending_extra(k, &s->name_size);
+	s->vendor = vartofile;
+	s->listed = true;
+	return s->name;
+}
+
+/* The slot of @name, bounded by @size bytes, in the listing */
+static bool rtgate_vars_slot_of(const struct rtgate_vars *vars,
+				const efi_char16_t *name, unsigned long size,
+				const efi_guid_t *vendor, u32 *k)
+{
+	size_t name_size = rtgate_name_size(name, size);
+	struct rtgate_slot s;
+
+	if (!name_size)
+		return false;
+	for (*k = 0; rtgate_vars_slot(vars, *k, &s); (*k)++)
+		if (s.name_size == name_size &&
+		    !efi_guidcmp(s.vendor, *vendor) &&
+		    !memcmp(s.name, name, name_size))
+			return true;
+	return false;
+}
 
 /**
  * rtgate_vars_next() - GetNextVariableName() from a snapshot
@@ -288,29 +428,29 @@ VISIBLE_IF_KUNIT efi_status_t rtgate_vars_next(const struct rtgate_vars *vars,
 					       efi_char16_t *name,
 					       efi_guid_t *vendor)
 {
-	const struct efi_rtgate_var *v;
-	int i = 0;
+	struct rtgate_slot s;
+	u32 k = 0;
 
 	if (!name_size || !name || !vendor || *name_size < sizeof(*name))
 		return EFI_INVALID_PARAMETER;
 	if (name[0]) {
-		i = rtgate_vars_find(vars, name, *name_size, vendor);
-		if (i < 0)
+		if (!rtgate_vars_slot_of(vars, name, *name_size, vendor, &k))
 			return EFI_INVALID_PARAMETER;
-		i++;
+		k++;
 	}
+	while (rtgate_vars_slot(vars, k, &s) && !s.listed)
+		k++;
 	/* The end of a list the size cap cut short is not the end. */
-	if (i >= vars->nr_vars)
+	if (!s.name)
 		return vars->truncated ? EFI_SECURITY_VIOLATION : EFI_NOT_FOUND;
 
-	v = rtgate_var(vars, i);
-	if (*name_size < v->name_size) {
-		*name_size = v->name_size;
+	if (*name_size < s.name_size) {
+		*name_size = s.name_size;
 		return EFI_BUFFER_TOO_SMALL;
 	}
-	memcpy(name, rtgate_var_name(v), v->name_size);
-	*name_size = v->name_size;
-	*vendor = v->vendor;
+	memcpy(name, s.name, s.name_size);
+	*name_size = s.name_size;
+	*vendor = s.vendor;
 	return EFI_SUCCESS;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_next);
@@ -326,10 +466,9 @@ EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_next);
  * Return: %EFI_SUCCESS with the boot-time answer for @attr, or
  * %EFI_UNSUPPORTED if the snapshot has none.
  */
-VISIBLE_IF_KUNIT efi_status_t rtgate_vars_query(const struct rtgate_vars *vars,
-						u32 attr, u64 *storage_space,
-						u64 *remaining_space,
-						u64 *max_variable_size)
+efi_status_t rtgate_vars_query(const struct rtgate_vars *vars, u32 attr,
+			       u64 *storage_space, u64 *remaining_space,
+			       u64 *max_variable_size)
 {
 	u32 i;
 
@@ -337,13 +476,63 @@ VISIBLE_IF_KUNIT efi_status_t rtgate_vars_query(const struct rtgate_vars *vars,
 		if (vars->qvi[i].attr != attr)
 			continue;
 		*storage_space = vars->qvi[i].storage_space;
-		*remaining_space = vars->qvi[i].remaining_space;
+		/* The kept writes will take their room. */
+		*remaining_space = vars->qvi[i].remaining_space -
+				   min_t(u64, vars->pending_len,
+					 vars->qvi[i].remaining_space);
 		*max_variable_size = vars->qvi[i].max_variable_size;
 		return EFI_SUCCESS;
 	}
 	return EFI_UNSUPPORTED;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtgate_vars_query);
+
+/*
+ * Report what the stub did with a file of kept writes at this boot, from
+ * the volatile variable it leaves (EFI_RTGATE_APPLIED_VAR): the file's
+ * status, then each entry's.
+ */
+static void __init rtgate_vars_applied(const struct rtgate_vars *vars)
+{
+	static const char * const verdicts[] = {
+		[EFI_RTGATE_FILE_MALFORMED]	= "malformed",
+		[EFI_RTGATE_FILE_TRUNCATED]	= "truncated",
+		[EFI_RTGATE_FILE_CRC]		= "CRC-32 mismatch",
+		[EFI_RTGATE_FILE_FOREIGN]	= "written on another machine",
+		[EFI_RTGATE_FILE_OVERSIZED]	= "oversized",
+		[EFI_RTGATE_FILE_UNREADABLE]	= "unreadable",
+		[EFI_RTGATE_FILE_UNMEASURED]	= "its measurement failed",
+	};
+	static const efi_char16_t applied[] = EFI_RTGATE_APPLIED_VAR;
+	const efi_guid_t guid = LINUX_EFI_RTGATE_GUID;
+	u32 attr, size, i, nr, failed = 0;
+	const u64 *status;
+	const void *data;
+
+	if (!rtgate_vars_lookup(vars, applied, sizeof(applied), &guid, &attr,
+				&data, &size) || !size || size % sizeof(u64))
+		return;
+	status = data;
+	nr = size / sizeof(u64) - 1;
+	switch (lower_32_bits(status[0])) {
+	case EFI_RTGATE_FILE_APPLIED:
+		for (i = 1; i <= nr; i++)
+			failed += status[i] != EFI_SUCCESS;
+		pr_info("the EFI stub applied %s: %u kept variable writes, %u refused by firmware\n",
+			EFI_RTGATE_FILE_NAME, nr, failed);
+		break;
+	case EFI_RTGATE_FILE_DONE:
+		pr_info("the EFI stub removed %s: an opening had applied it\n",
+			EFI_RTGATE_FILE_NAME);
+		break;
+	default:
+		pr_warn("the EFI stub rejected %s (%s): nothing applied, the file is kept\n",
+			EFI_RTGATE_FILE_NAME,
+			status[0] < ARRAY_SIZE(verdicts) && verdicts[status[0]] ?
+			verdicts[status[0]] : "unknown status");
+		return;
+	}
+}
 
 /*
  * Take the snapshot the EFI stub left in setup_data, when the gate is
@@ -400,22 +589,33 @@ void __init rtgate_vars_init(void)
 	rtgate_vars = vars;
 	pr_info("variable snapshot: %u variables, %zu bytes%s\n", vars->nr_vars,
 		vars->len, vars->truncated ? " (truncated: the size cap left some out)" : "");
+	if (vars->defer)
+		pr_info("variable writes while closed are kept for the next boot's stub (file %s on the ESP, machine %pUl)\n",
+			EFI_RTGATE_FILE_NAME, &vars->machine);
+	rtgate_vars_applied(vars);
 }
 
 /*
  * Called with rtgate_mutex held, after the first opening switched reads to
- * firmware, or after resume from hibernation, when the gate may be closed
- * and readers may still be using the snapshot.
+ * firmware (@apply: the writes kept while closed then go to firmware), or
+ * after resume from hibernation, when the gate may be closed and readers
+ * may still be using the snapshot (the stub of the boot that restored the
+ * image found the writes kept before, if user space wrote them out).
  */
-void rtgate_vars_drop(void)
+void rtgate_vars_drop(bool apply)
 {
 	struct rtgate_vars *vars;
 
-	KUNIT_STATIC_STUB_REDIRECT(rtgate_vars_drop);
+	KUNIT_STATIC_STUB_REDIRECT(rtgate_vars_drop, apply);
 	vars = xchg(&rtgate_vars, NULL);
 	if (!vars)
 		return;
 	rtgate_vars_sync();
+	if (apply)
+		rtgate_pending_apply(vars);
+	else if (vars->nr_pending)
+		pr_info("%u kept variable writes dropped with the snapshot\n",
+			vars->nr_pending);
 	rtgate_vars_free(vars);
 	pr_info("variable snapshot freed: reads go to firmware\n");
 }
@@ -496,8 +696,8 @@ efi_status_t efi_rtgate_get_next_variable(unsigned long *name_size,
  * @remaining_space: set to the space left
  * @max_variable_size: set to the largest variable size
  *
- * Called like efi_rtgate_get_variable(). Nothing can be written while the
- * gate is closed, so the boot-time answer stays true.
+ * Called like efi_rtgate_get_variable(). The boot-time answer, less the
+ * room that the writes kept while closed will take.
  *
  * Return: the snapshot's answer, or %EFI_SECURITY_VIOLATION.
  */
@@ -514,4 +714,35 @@ efi_status_t efi_rtgate_query_variable_info(u32 attr, u64 *storage_space,
 	}
 	return rtgate_vars_query(vars, attr, storage_space, remaining_space,
 				 max_variable_size);
+}
+
+/**
+ * efi_rtgate_set_variable() - SetVariable() while the gate is closed
+ * @name: the variable's name, NUL-terminated
+ * @vendor: its vendor GUID
+ * @attr: its attributes
+ * @data_size: the size of @data
+ * @data: its value
+ *
+ * Called like efi_rtgate_get_variable(). Where the stub of the next boot
+ * can apply a file from the volume this kernel was loaded from, the write
+ * is checked and kept for it (rtgate_pending_set()); otherwise it is
+ * refused like any call.
+ *
+ * Return: the status of the kept write, or %EFI_SECURITY_VIOLATION.
+ */
+efi_status_t efi_rtgate_set_variable(efi_char16_t *name, efi_guid_t *vendor,
+				     u32 attr, unsigned long data_size,
+				     void *data)
+{
+	struct rtgate_vars *vars = READ_ONCE(rtgate_vars);
+
+	if (vars && vars->defer)
+		return rtgate_pending_set(vars, name, vendor, attr, data_size,
+					  data);
+	pr_info_once("variable writes are refused while closed: %s\n",
+		     vars ? "the kernel was not loaded from a writable file system that the next boot's stub reads" :
+			    "no variable snapshot from the EFI stub");
+	efi_rtgate_report(EFI_SET_VARIABLE, __builtin_return_address(0));
+	return EFI_SECURITY_VIOLATION;
 }

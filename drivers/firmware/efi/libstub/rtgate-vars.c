@@ -202,23 +202,32 @@ static bool rtgate_off(const struct boot_params *boot_params)
 /**
  * efi_rtgate_snapshot_vars() - Hand the runtime-readable variables to the kernel
  * @boot_params: the boot parameters whose setup_data list gets the snapshot
+ * @image: the loaded image, NULL when not started through its PE entry
  *
- * Reads every variable with EFI_VARIABLE_RUNTIME_ACCESS, within
+ * First applies the variable writes that a closed gate kept at the last
+ * boot (efi_rtgate_apply_kept()), whatever this boot's gate does. Then
+ * reads every variable with EFI_VARIABLE_RUNTIME_ACCESS, within
  * EFI_RTGATE_VARS_MAX_LEN, and adds them to @boot_params as a SETUP_EFI_VARS
- * setup_data entry below 4 GiB. Not in mixed mode, and not with
+ * setup_data entry below 4 GiB. Not in mixed mode, and no snapshot with
  * efi_rtgate=off. Failing to take the snapshot is not fatal: the kernel
  * then refuses reads while the gate is closed, as without one.
  */
-void efi_rtgate_snapshot_vars(struct boot_params *boot_params)
+void efi_rtgate_snapshot_vars(struct boot_params *boot_params,
+			      efi_loaded_image_t *image)
 {
 	struct efi_rtgate_vars_qvi *qvi;
 	unsigned long addr, used;
 	struct setup_data *sd;
 	struct rtgate_snap s;
+	efi_guid_t machine;
 	efi_status_t status;
+	bool defer;
 	int i;
 
-	if (!efi_is_native() || rtgate_off(boot_params))
+	if (!efi_is_native())
+		return;
+	defer = efi_rtgate_apply_kept(image, &machine);
+	if (rtgate_off(boot_params))
 		return;
 
 	status = efi_allocate_pages(sizeof(*sd) + EFI_RTGATE_VARS_MAX_LEN,
@@ -251,6 +260,10 @@ void efi_rtgate_snapshot_vars(struct boot_params *boot_params)
 	rtgate_vars_pass(&s, true);
 	rtgate_vars_pass(&s, false);
 
+	if (defer) {
+		s.hdr->flags |= EFI_RTGATE_VARS_DEFER;
+		s.hdr->machine = machine;
+	}
 	s.hdr->magic = EFI_RTGATE_VARS_MAGIC;
 	s.hdr->version = EFI_RTGATE_VARS_VERSION;
 	s.hdr->len = s.off;
