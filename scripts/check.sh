@@ -114,6 +114,163 @@ hibernate_vms() {
 	rm -rf "$keep"
 }
 
+# The deferred scenario's machine: its SMBIOS system UUID, and another
+# machine's for a file that is not its own.
+DEFER_UUID=52746761-7465-4553-5000-0000000000aa
+OTHER_UUID=52746761-7465-4553-5000-0000000000bb
+
+# make_esp KEEP KERNEL INITRD: KEEP/esp.img, a disk with one EFI system
+# partition (FAT, from 1 MiB) holding the kernel as \EFI\Linux\linux.efi,
+# the initramfs as \EFI\Linux\initrd.img, and a certificate for mokutil.
+make_esp() {
+	keep=$1
+	python3 "$repo/scripts/mkgpt.py" "$keep/esp.img" 64 &&
+	mkfs.vfat --offset 2048 -n ESP "$keep/esp.img" $(((64 * 2048 - 35 - 2048) / 2)) &&
+	mmd -i "$keep/esp.img@@1M" ::EFI ::EFI/Linux &&
+	mcopy -i "$keep/esp.img@@1M" "$2" ::EFI/Linux/linux.efi &&
+	mcopy -i "$keep/esp.img@@1M" "$3" ::EFI/Linux/initrd.img &&
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=rtgate-mok -days 1 \
+		-keyout "$keep/mok.key" -outform DER -out "$keep/mok.der" &&
+	mcopy -i "$keep/esp.img@@1M" "$keep/mok.der" ::mok.der
+}
+# esp_put KEEP FILE NAME / esp_get KEEP NAME FILE: copy to or from the ESP
+esp_put() { mcopy -o -i "$1/esp.img@@1M" "$2" "::$3"; }
+esp_get() { rm -f "$3"; mcopy -n -i "$1/esp.img@@1M" "::$2" "$3" 2>/dev/null; }
+esp_step() { printf '%s' "$2" > "$1/step" && esp_put "$1" "$1/step" rtgate.step; }
+
+# deferred_vms BASE BDIR VMDIR ARGS: one machine with an ESP boots from it
+# again and again (tests/guest/scenarios/deferred.sh): an open boot that
+# installs two boot entries (deferred_setup); a closed one from the ESP
+# that writes variables, kept in a file on the ESP (deferred_write); the
+# next, whose stub applies the file and resets for BootNext
+# (deferred_apply); the boot of the entry BootNext named (deferred_next);
+# four files the stub must reject (deferred_reject_*); a closed boot
+# under QEMU's execution trace that keeps writes and opens
+# (deferred_trace); the next, whose stub removes the file that opening
+# applied, and which keeps a write (deferred_late); the next, whose stub
+# applies it without a reset (deferred_applied); the first file again,
+# as after a power loss before the stub removed it (deferred_again_apply,
+# deferred_again).
+deferred_vms() {
+	base=$1 b=$2 vmdir=$3 args=$4
+	keep=$vmdir/deferred.machine
+	counted=$vmdir/deferred.counted
+	rm -rf "$keep" "$vmdir"/deferred*.results
+	mkdir -p "$keep"
+	: > "$counted"
+	echo "== $base: VMs deferred_* (one machine booting from its ESP)"
+	if ! make_esp "$keep" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
+			> "$vmdir/deferred.esp.log" 2>&1; then
+		echo "FAIL $base.deferred.esp-built see $vmdir/deferred.esp.log" >> "$counted"
+		return
+	fi
+	vm() {
+		VM_KEEP=$keep VM_UUID=${uuid:-$DEFER_UUID} "$repo/scripts/vm.sh" \
+			"$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" "$vmdir" "$@"
+		tr -d '\r' < "$vmdir/$1.results" > "$vmdir/$1.results.txt" 2>/dev/null
+	}
+	# con_has NAME TEST PATTERN: the console of VM NAME shows PATTERN
+	con_has() {
+		if tr -d '\r' < "$vmdir/$1.console" 2>/dev/null | grep -q "$3"; then
+			echo "PASS $base.$1.$2" >> "$counted"
+		else
+			echo "FAIL $base.$1.$2 no '$3' in $vmdir/$1.console" >> "$counted"
+		fi
+	}
+	esp_step "$keep" setup
+	vm deferred_setup tpm2 "rtgate_test=deferred $args"
+	esp_step "$keep" write
+	VM_BOOT_ESP=1 vm deferred_write tpm2 ""
+	esp_get "$keep" efi-rtgate.var "$vmdir/deferred.file"
+	python3 "$repo/scripts/varfile.py" check "$base.deferred_write" \
+		"$vmdir/deferred.file" "$DEFER_UUID" "$vmdir/deferred_write.results.txt" \
+		> "$vmdir/deferred.file.check" 2>&1 ||
+		echo "FAIL $base.deferred_write.varfile-check-ran" >> "$counted"
+	grep -E '^(PASS|FAIL) ' "$vmdir/deferred.file.check" >> "$counted"
+	entries=$(sed -n 's/^INFO .*\.entries //p' "$vmdir/deferred.file.check")
+	# The stub applies the file, then resets for BootNext: QEMU exits
+	# (-no-reboot) before the kernel runs.
+	esp_step "$keep" next
+	VM_BOOT_ESP=1 vm deferred_apply tpm2 ""
+	con_has deferred_apply stub-applied-entries "EFI runtime gate: ${entries:-?} kept variable writes applied"
+	con_has deferred_apply stub-resets-for-bootnext "EFI runtime gate: BootNext or OsIndications applied: resetting"
+	# The firmware boots the entry BootNext named, once.
+	VM_BOOT_ESP=1 vm deferred_next tpm2 ""
+	next=$(sed -n 's/^ENTRIES .* next \([0-9A-F]*\) .*/\1/p' "$vmdir/deferred_write.results.txt")
+	con_has deferred_next firmware-boots-bootnext-entry "Boot${next:-none} \"rtgate-next\""
+	n=$(sed -n 's/^APPLIED //p' "$vmdir/deferred_next.results.txt")
+	if [ -n "$entries" ] && [ "$n" = "$entries" ]; then
+		echo "PASS $base.deferred_next.applied-as-many-as-the-file-holds $n" >> "$counted"
+	else
+		echo "FAIL $base.deferred_next.applied-as-many-as-the-file-holds applied '$n', file '$entries'" >> "$counted"
+	fi
+	m1=$(sed -n 's/^MOKNEW //p' "$vmdir/deferred_write.results.txt")
+	m2=$(sed -n 's/^MOKNEW //p' "$vmdir/deferred_next.results.txt")
+	if [ -n "$m1" ] && [ "$m1" = "$m2" ]; then
+		echo "PASS $base.deferred_next.moknew-as-written-while-closed" >> "$counted"
+	else
+		echo "FAIL $base.deferred_next.moknew-as-written-while-closed '$m1' '$m2'" >> "$counted"
+	fi
+	# Files the stub rejects whole, keeping them
+	for kind in crc foreign bsonly truncated; do
+		f=$vmdir/deferred.$kind
+		python3 "$repo/scripts/varfile.py" bad "$kind" "$DEFER_UUID" "$f" &&
+			esp_put "$keep" "$f" efi-rtgate.var && esp_step "$keep" "reject-$kind" ||
+			echo "FAIL $base.deferred_reject_$kind.file-placed" >> "$counted"
+		uuid=
+		[ "$kind" != foreign ] || uuid=$OTHER_UUID
+		VM_BOOT_ESP=1 vm "deferred_reject_$kind" tpm2 ""
+		uuid=
+		esp_get "$keep" efi-rtgate.var "$f.after"
+		if cmp -s "$f" "$f.after"; then
+			echo "PASS $base.deferred_reject_$kind.file-kept-unchanged" >> "$counted"
+		else
+			echo "FAIL $base.deferred_reject_$kind.file-kept-unchanged" >> "$counted"
+		fi
+	done
+	# QEMU's execution trace of the firmware's runtime code (as fwtrace
+	# below, the ranges from deferred_write's memory map: the entries
+	# boot with efi=debug nokaslr) in a closed boot from the ESP that
+	# keeps writes and persists them, then opens: no firmware block runs
+	# from start_kernel to the opening.
+	obj=$b/obj${FLAVOR:-}
+	esp_step "$keep" trace
+	if ranges=$(python3 "$repo/scripts/fwtrace.py" ranges \
+			"$vmdir/deferred_write.console" "$obj/System.map" 2>"$vmdir/deferred.fwtrace.err") &&
+	   filter=$(python3 "$repo/scripts/fwtrace.py" filter "$obj/System.map" \
+			2>>"$vmdir/deferred.fwtrace.err"); then
+		EXEC_TRACE=$ranges EXEC_TRACE_FILTER=$filter VM_BOOT_ESP=1 \
+			vm deferred_trace tpm2 ""
+		python3 "$repo/scripts/fwtrace.py" judge-closed "$base.deferred_trace.fwtrace" \
+			"$vmdir/deferred_write.console" "$obj/System.map" \
+			"$vmdir/deferred_trace.console" "$vmdir/deferred_trace.exec" \
+			>> "$counted" 2>>"$vmdir/deferred.fwtrace.err" ||
+			echo "FAIL $base.deferred_trace.fwtrace.judge see $vmdir/deferred.fwtrace.err" >> "$counted"
+	else
+		echo "FAIL $base.deferred_trace.fwtrace.ranges $(tail -n 1 "$vmdir/deferred.fwtrace.err")" >> "$counted"
+	fi
+	# The traced boot's opening applied its writes and recorded the
+	# file: the next boot's stub removes it, applying nothing; that boot
+	# keeps a write, which the boot after applies without a reset, its
+	# event in that boot's firmware log.
+	esp_step "$keep" late
+	VM_BOOT_ESP=1 vm deferred_late tpm2 ""
+	esp_get "$keep" efi-rtgate.var "$vmdir/deferred.late.file"
+	esp_step "$keep" applied
+	VM_BOOT_ESP=1 vm deferred_applied tpm2 ""
+	python3 "$repo/scripts/varfile.py" fwlog "$base.deferred_applied" \
+		"$vmdir/deferred.late.file" "$vmdir/deferred_applied.results.txt" >> "$counted" 2>&1 ||
+		echo "FAIL $base.deferred_applied.fwlog-check-ran" >> "$counted"
+	# The applied file once more, as if power was lost before the stub
+	# removed it: applying it again changes nothing.
+	esp_put "$keep" "$vmdir/deferred.file" efi-rtgate.var && esp_step "$keep" again ||
+		echo "FAIL $base.deferred_again.file-placed" >> "$counted"
+	VM_BOOT_ESP=1 vm deferred_again_apply tpm2 ""
+	con_has deferred_again_apply stub-applied-entries-again "EFI runtime gate: ${entries:-?} kept variable writes applied"
+	VM_BOOT_ESP=1 vm deferred_again tpm2 ""
+	rm -rf "$keep"
+}
+
 # sign_kernel BDIR VMDIR NAME: sign the kernel with the test key Debian's
 # OVMF ships (VMDIR/bzImage.signed); on failure, NAME's results say so.
 sign_kernel() {
@@ -317,8 +474,9 @@ for base in "$@"; do
 	queue=$vmdir/queue
 	{
 		echo "$scenarios" | grep '^open15 '
+		echo "$scenarios" | grep '^deferred '
 		echo "$scenarios" | grep '^hibernate '
-		echo "$scenarios" | grep -v '^\(open15\|hibernate\) '
+		echo "$scenarios" | grep -v '^\(open15\|hibernate\|deferred\) '
 	} | grep . > "$queue"
 	rm -rf "$queue.lock"
 	workers=
@@ -332,6 +490,9 @@ for base in "$@"; do
 			case $name in
 			hibernate)
 				hibernate_vms "$base" "$b" "$vmdir" "$args"
+				continue ;;
+			deferred)
+				deferred_vms "$base" "$b" "$vmdir" "$args"
 				continue ;;
 			secboot|secbootoff)
 				secboot_vm "$base" "$b" "$vmdir" "$name" "$args"
@@ -353,6 +514,14 @@ for base in "$@"; do
 	# shellcheck disable=SC2086 # one PID a word
 	wait $workers
 	for name in $(echo "$scenarios" | cut -d' ' -f1); do
+		if [ "$name" = deferred ]; then
+			for n in setup write next reject_crc reject_foreign \
+				 reject_bsonly reject_truncated trace late applied again; do
+				count_vm "$base" "$vmdir" "deferred_$n"
+			done
+			record_file "$vmdir/deferred.counted"
+			continue
+		fi
 		count_vm "$base" "$vmdir" "$name"
 		[ "$name" != hibernate ] || count_vm "$base" "$vmdir" hibernate_resume
 	done

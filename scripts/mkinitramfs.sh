@@ -65,6 +65,9 @@ make -s -C "$tree/tools/testing/selftests" TARGETS="efi_rtgate efivarfs" \
 make -s -C "$repo/tools/efi_rtgate" O="$out/rtgate-verify" >/dev/null
 copy_with_libs "$out/rtgate-verify/rtgate-verify"
 mv "$root$out/rtgate-verify/rtgate-verify" "$root/usr/bin/rtgate-verify"
+# rtgate-persist: the deferred scenario keeps its writes on the ESP.
+copy_with_libs "$out/rtgate-verify/rtgate-persist"
+mv "$root$out/rtgate-verify/rtgate-persist" "$root/usr/bin/rtgate-persist"
 
 cp "$repo/tests/guest/init.sh" "$root/init"
 mkdir -p "$root/rtgate"

@@ -37,14 +37,27 @@ trap cleanup EXIT INT TERM
 # VM_KEEP=DIR: keep the variable store, the TPM state and a 256 MiB disk
 # (virtio, /dev/vda in the guest, sparse) in DIR, so that a second boot continues
 # the first one's machine (hibernation and resume).
+# A DIR/esp.img there (scripts/check.sh deferred_vms) is that disk instead.
 keep=$tmp
 disk=
 if [ -n "${VM_KEEP:-}" ]; then
 	keep=$VM_KEEP
 	mkdir -p "$keep"
-	[ -f "$keep/disk.img" ] || truncate -s 256M "$keep/disk.img"
-	disk="-drive if=virtio,format=raw,file=$keep/disk.img"
+	img=$keep/disk.img
+	[ -f "$keep/esp.img" ] && img=$keep/esp.img
+	[ -f "$img" ] || truncate -s 256M "$img"
+	disk="-drive if=virtio,format=raw,file=$img"
 fi
+# VM_BOOT_ESP=1: no -kernel: the firmware boots its Boot#### entries (the
+# kernel on the ESP of VM_KEEP's esp.img, its arguments in the entry).
+# VM_UUID: the SMBIOS system UUID the firmware reports.
+if [ -n "${VM_BOOT_ESP:-}" ]; then
+	set --
+else
+	set -- -kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 rdinit=/init panic=-1 $args"
+fi
+[ -z "${VM_UUID:-}" ] || set -- "$@" -uuid "$VM_UUID"
 # VM_ESP=1: a second virtio disk (/dev/vda without VM_KEEP) with a GUID
 # partition table and one EFI system partition, for efibootmgr -c.
 if [ -n "${VM_ESP:-}" ]; then
@@ -164,8 +177,7 @@ timeout "$timeout" qemu-system-x86_64 $trace $icount -machine $machine $secure $
 	-drive if=pflash,format=raw,unit=1,file="$keep/vars.fd" $disk \
 	$tpmargs \
 	-serial file:"$out/$name.console" -serial file:"$out/$name.results" \
-	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 rdinit=/init panic=-1 $args" </dev/null ||
+	"$@" </dev/null ||
 	echo "vm: qemu exited with status $? (timeout ${timeout}s)" >>"$out/$name.results"
 if [ -n "$tracer" ] && ! wait "$tracer"; then
 	echo "vm: the execution trace filter failed" >>"$out/$name.results"

@@ -32,6 +32,10 @@ n0=$(refused_setvars)
 check efibootmgr-create-refused create_refused
 emit "INFO efibootmgr -c while closed: $(tr '\n' ' ' < /tmp/ebm.create | cut -c1-200)"
 check create-refusal-names-gate test "$(refused_setvars)" -gt "$n0"
+# Booted with QEMU's -kernel (a read-only file system, no system UUID):
+# no next boot could apply kept writes, and the log says so.
+check write-refusal-says-why dmesg_has "variable writes are refused while closed: the kernel was not loaded from a writable file system that the next boot's stub reads"
+check no-vartofile-published test ! -e "$VARS/VarToFile-b2ac5fc9-92b7-4acd-aeac-11e818c3130c"
 expect log-empty-before-open 0 sh -c "wc -c < $LOG"
 expect verify-never-opened 0 sh -c 'rtgate-verify -p 15 >/dev/null; echo $?'
 snapshot 15 /tmp/pcr.before
