@@ -740,9 +740,10 @@ efi_status_t efi_rtgate_set_variable(efi_char16_t *name, efi_guid_t *vendor,
 	if (vars && vars->defer)
 		return rtgate_pending_set(vars, name, vendor, attr, data_size,
 					  data);
-	pr_info_once("variable writes are refused while closed: %s\n",
-		     vars ? "the kernel was not loaded from a writable file system that the next boot's stub reads" :
-			    "no variable snapshot from the EFI stub");
+	if (vars)
+		pr_info_once("variable writes are refused while closed: the kernel was not loaded from a writable file system that the next boot's stub reads\n");
+	else
+		pr_info_once("variable writes are refused while closed: no variable snapshot from the EFI stub\n");
 	efi_rtgate_report(EFI_SET_VARIABLE, __builtin_return_address(0));
 	return EFI_SECURITY_VIOLATION;
 }
