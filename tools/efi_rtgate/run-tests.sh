@@ -8,7 +8,7 @@ for t in "rtgate-verify $1" "rtgate-persist $2"; do
 	set -- $t
 	"$SHELL" "$dir/test-$1.sh" "$2" >"${TMPDIR:-/tmp}/rtgate-test.$$" 2>&1 || rc=1
 	cat "${TMPDIR:-/tmp}/rtgate-test.$$"
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "${TMPDIR:-/tmp}/rtgate-test.$$" | tail -n 1)
+	line=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed$' "${TMPDIR:-/tmp}/rtgate-test.$$" | tail -n 1)
 	rm -f "${TMPDIR:-/tmp}/rtgate-test.$$"
 	if [ -z "$line" ]; then
 		echo "test-$1.sh: no result line"

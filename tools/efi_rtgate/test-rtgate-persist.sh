@@ -16,7 +16,7 @@ result() {
 	else
 		fail=$((fail + 1))
 	fi
-	echo "$1 - $2"
+	printf '%s - %s\n' "$1" "$2"
 }
 
 # var NAME PYTHON-BYTES: an efivarfs file, 4 bytes of attributes first
