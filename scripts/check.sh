@@ -119,24 +119,9 @@ hibernate_vms() {
 DEFER_UUID=52746761-7465-4553-5000-0000000000aa
 OTHER_UUID=52746761-7465-4553-5000-0000000000bb
 
-# make_esp KEEP KERNEL INITRD: KEEP/esp.img, a disk with one EFI system
-# partition (FAT, from 1 MiB) holding the kernel as \EFI\Linux\linux.efi,
-# the initramfs as \EFI\Linux\initrd.img, and a certificate for mokutil.
-make_esp() {
-	keep=$1
-	python3 "$repo/scripts/mkgpt.py" "$keep/esp.img" 64 &&
-	mkfs.vfat --offset 2048 -n ESP "$keep/esp.img" $(((64 * 2048 - 35 - 2048) / 2)) &&
-	mmd -i "$keep/esp.img@@1M" ::EFI ::EFI/Linux &&
-	mcopy -i "$keep/esp.img@@1M" "$2" ::EFI/Linux/linux.efi &&
-	mcopy -i "$keep/esp.img@@1M" "$3" ::EFI/Linux/initrd.img &&
-	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=rtgate-mok -days 1 \
-		-keyout "$keep/mok.key" -outform DER -out "$keep/mok.der" &&
-	mcopy -i "$keep/esp.img@@1M" "$keep/mok.der" ::mok.der
-}
-# esp_put KEEP FILE NAME / esp_get KEEP NAME FILE: copy to or from the ESP
-esp_put() { mcopy -o -i "$1/esp.img@@1M" "$2" "::$3"; }
-esp_get() { rm -f "$3"; mcopy -n -i "$1/esp.img@@1M" "::$2" "$3" 2>/dev/null; }
-esp_step() { printf '%s' "$2" > "$1/step" && esp_put "$1" "$1/step" rtgate.step; }
+# make_esp, esp_put, esp_get, esp_step: the ESP of a machine kept in a
+# directory
+. "$repo/scripts/esp.sh"
 
 # deferred_vms BASE BDIR VMDIR ARGS: one machine with an ESP boots from it
 # again and again (tests/guest/scenarios/deferred.sh): an open boot that
@@ -150,7 +135,9 @@ esp_step() { printf '%s' "$2" > "$1/step" && esp_put "$1" "$1/step" rtgate.step;
 # applied, and which keeps a write (deferred_late); the next, whose stub
 # applies it without a reset (deferred_applied); the first file again,
 # as after a power loss before the stub removed it (deferred_again_apply,
-# deferred_again).
+# deferred_again); a power loss in the middle of applying a file
+# (deferred_killed), and the boot that applies it whole
+# (deferred_completed).
 deferred_vms() {
 	base=$1 b=$2 vmdir=$3 args=$4
 	keep=$vmdir/deferred.machine
@@ -268,6 +255,44 @@ deferred_vms() {
 	VM_BOOT_ESP=1 vm deferred_again_apply tpm2 ""
 	con_has deferred_again_apply stub-applied-entries-again "EFI runtime gate: ${entries:-?} kept variable writes applied"
 	VM_BOOT_ESP=1 vm deferred_again tpm2 ""
+	# A power loss in the middle of applying: a file of 32 writes, and
+	# QEMU killed as soon as the stub says it applied the fourth. The
+	# file stays; the firmware's store (its flash image, read here)
+	# holds some of the writes, not all; the next boot applies the file
+	# whole (deferred_completed).
+	many=$vmdir/deferred.many
+	python3 "$repo/scripts/varfile.py" many 32 "$DEFER_UUID" "$many" &&
+		esp_put "$keep" "$many" efi-rtgate.var && esp_step "$keep" completed ||
+		echo "FAIL $base.deferred_killed.file-placed" >> "$counted"
+	VM_KILL_ON="applied kept write 4 of 32" VM_BOOT_ESP=1 vm deferred_killed tpm2 ""
+	con_has deferred_killed stub-applying "applied kept write 4 of 32"
+	if tr -d '\r' < "$vmdir/deferred_killed.console" | grep -q "kept variable writes applied" ||
+	   grep -q '^DONE' "$vmdir/deferred_killed.results.txt"; then
+		echo "FAIL $base.deferred_killed.killed-before-the-end" >> "$counted"
+	else
+		echo "PASS $base.deferred_killed.killed-before-the-end" >> "$counted"
+	fi
+	esp_get "$keep" efi-rtgate.var "$many.after"
+	if cmp -s "$many" "$many.after"; then
+		echo "PASS $base.deferred_killed.file-kept" >> "$counted"
+	else
+		echo "FAIL $base.deferred_killed.file-kept" >> "$counted"
+	fi
+	n=$(python3 "$repo/scripts/varfile.py" store "$keep/vars.fd" 32 2>&1)
+	case $n in
+	[4-9] | [12][0-9] | 3[01])
+		echo "PASS $base.deferred_killed.store-holds-part $n of 32" >> "$counted" ;;
+	*)
+		echo "FAIL $base.deferred_killed.store-holds-part '$n' of 32" >> "$counted" ;;
+	esac
+	VM_BOOT_ESP=1 vm deferred_completed tpm2 ""
+	con_has deferred_completed stub-applied-whole-file "EFI runtime gate: 32 kept variable writes applied"
+	n=$(python3 "$repo/scripts/varfile.py" store "$keep/vars.fd" 32 2>&1)
+	if [ "$n" = 32 ]; then
+		echo "PASS $base.deferred_completed.store-holds-all" >> "$counted"
+	else
+		echo "FAIL $base.deferred_completed.store-holds-all '$n' of 32" >> "$counted"
+	fi
 	rm -rf "$keep"
 }
 
@@ -516,7 +541,8 @@ for base in "$@"; do
 	for name in $(echo "$scenarios" | cut -d' ' -f1); do
 		if [ "$name" = deferred ]; then
 			for n in setup write next reject_crc reject_foreign \
-				 reject_bsonly reject_truncated trace late applied again; do
+				 reject_bsonly reject_truncated trace late applied again \
+				 completed; do
 				count_vm "$base" "$vmdir" "deferred_$n"
 			done
 			record_file "$vmdir/deferred.counted"

@@ -16,6 +16,13 @@ specification, not from the kernel's code, for the deferred scenario.
       the firmware's TCG2 event log a later boot printed (FWLOG): the
       stub's tagged event in PCR 9 measures FILE, and the log replays to
       the PCR 9 that boot read (PCR9).
+  varfile.py many N UUID OUT
+      write a file of N plain writes bound to UUID: RtGateKNN (NN from
+      00), vendor 52746761-...cc, NV|BS|RT, 256 bytes of the byte NN.
+  varfile.py store VARS N
+      how many of those N variables the firmware's variable store VARS
+      (OVMF's flash image, read as the firmware writes it) holds in the
+      state "added", each with the value "many" gave it; prints the count.
 """
 import base64
 import hashlib
@@ -183,6 +190,60 @@ def bad(kind, machine, out):
     open(out, "wb").write(bytes(data))
 
 
+def many_value(i):
+    return bytes([i]) * 256
+
+
+def many(n, machine, out):
+    n = int(n)
+    ents = [entry(NV | BS | RT, TEST, "RtGateK%02d" % i, many_value(i)) for i in range(n)]
+    data = build([binding(machine)] + ents)
+    if len(parse(data)) != n + 1:
+        sys.exit("varfile.py: the file of %d writes does not parse back" % n)
+    open(out, "wb").write(data)
+
+
+# The firmware's variable store (UEFI PI, Vol. 3; EDK II's
+# VariableFormat.h): a firmware volume header, the variable store header
+# (signature GUID, size, format, state, 8 reserved bytes), then variables,
+# each 4-byte aligned: StartId 0x55AA, State, Reserved, Attributes,
+# MonotonicCount, TimeStamp, PubKeyIndex, NameSize, DataSize, VendorGuid
+# (authenticated layout), the name, the data.
+VAR_HDR = struct.Struct("<HBBIQ16sIII16s")
+VAR_ADDED = 0x3F
+
+
+def store_vars(image):
+    fv_len = struct.unpack_from("<H", image, 0x30)[0]
+    if image[0x28:0x2C] != b"_FVH":
+        raise Bad("no firmware volume header")
+    size = struct.unpack_from("<I", image, fv_len + 16)[0]
+    off, end = fv_len + 28, fv_len + size
+    while off + VAR_HDR.size <= end:
+        (start, state, _, attr, _, _, _, name_size, data_size,
+         guid) = VAR_HDR.unpack_from(image, off)
+        if start != 0x55AA:
+            break
+        # EDK II reads the sizes of a header whose state, attributes or
+        # a size is still erased (all ones: a write cut short) as 0.
+        if 0xFF == state or 0xFFFFFFFF in (attr, name_size, data_size):
+            name_size = data_size = 0
+        p = off + VAR_HDR.size
+        name = image[p:p + name_size].decode("utf-16-le", "replace").rstrip("\0")
+        yield state, uuid.UUID(bytes_le=guid), name, image[p + name_size:p + name_size + data_size]
+        off = (p + name_size + data_size + 3) & ~3
+
+
+def store(path, n):
+    n = int(n)
+    want = {"RtGateK%02d" % i: many_value(i) for i in range(n)}
+    got = set()
+    for state, vendor, name, value in store_vars(open(path, "rb").read()):
+        if state == VAR_ADDED and vendor == TEST and want.get(name) == value:
+            got.add(name)
+    print(len(got))
+
+
 def tcg2_events(log):
     """(pcr, type, {alg: digest}, event) of a crypto-agile TCG2 log"""
     pcr, etype = struct.unpack_from("<II", log)
@@ -246,6 +307,10 @@ def main():
         bad(*sys.argv[2:])
     elif cmd == "fwlog" and len(sys.argv) == 5:
         fwlog(*sys.argv[2:])
+    elif cmd == "many" and len(sys.argv) == 5:
+        many(*sys.argv[2:])
+    elif cmd == "store" and len(sys.argv) == 4:
+        store(*sys.argv[2:])
     else:
         sys.exit(__doc__)
 

@@ -26,10 +26,23 @@ tmp=$(mktemp -d /tmp/rtgate-vm.XXXXXX)
 swtpm_pid=
 watcher=
 waker=
+killer=
+# Each kill may find its process gone: under set -e a failed kill would
+# end the cleanup before swtpm is stopped.
 cleanup() {
-	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
-	[ -n "$waker" ] && kill "$waker" 2>/dev/null
-	[ -n "$swtpm_pid" ] && kill "$swtpm_pid" 2>/dev/null
+	for p in $watcher $waker $killer; do
+		kill "$p" 2>/dev/null || :
+	done
+	if [ -n "$swtpm_pid" ] && kill "$swtpm_pid" 2>/dev/null; then
+		# Gone before the next boot of the same machine starts its
+		# own on the same state (QEMU killed by VM_KILL_ON left it
+		# serving).
+		i=0
+		while kill -0 "$swtpm_pid" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -170,8 +183,20 @@ if [ -n "${VM_SLEEP:-}" ]; then
 		2>"$out/$name.waker.log" &
 	waker=$!
 fi
+# VM_KILL_ON=PATTERN: a power loss: QEMU is killed (SIGKILL) as soon as
+# the console shows PATTERN; what the firmware wrote to its flash and the
+# guest to its disk until then stays, nothing after it is written.
+if [ -n "${VM_KILL_ON:-}" ]; then
+	(
+		until grep -aq "$VM_KILL_ON" "$out/$name.console" 2>/dev/null; do
+			sleep 0.01
+		done
+		kill -KILL "$(cat "$tmp/qemu.pid")"
+	) &
+	killer=$!
+fi
 # shellcheck disable=SC2086
-timeout "$timeout" qemu-system-x86_64 $trace $icount -machine $machine $secure $sleep_opts -accel $accel -m 512 -smp 2 \
+timeout "$timeout" qemu-system-x86_64 -pidfile "$tmp/qemu.pid" $trace $icount -machine $machine $secure $sleep_opts -accel $accel -m 512 -smp 2 \
 	-cpu $cpu -nographic -no-reboot -nodefaults -display none \
 	-drive if=pflash,format=raw,unit=0,file="$ovmf_code",readonly=on \
 	-drive if=pflash,format=raw,unit=1,file="$keep/vars.fd" $disk \

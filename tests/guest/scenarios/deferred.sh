@@ -145,6 +145,30 @@ applied)
 	base64 -w 0 /sys/kernel/security/tpm0/binary_bios_measurements > /tmp/fwlog.b64
 	emit "FWLOG $(cat /tmp/fwlog.b64)"
 	;;
+completed)
+	# Power was lost while the last boot's stub applied a file of 32
+	# writes (the host killed that VM and saw part of the file in the
+	# firmware's store): this boot's stub applied all of it.
+	expect closed-at-boot 0 state
+	check stub-applied-whole-file dmesg_has "the EFI stub applied efi-rtgate.var: 32 kept variable writes, 0 refused by firmware"
+	expect applied-status "$(printf '%0528d' 0)" applied_status
+	expect esp-file-removed none esp_file
+	expect open OK write_knob 1
+	remount_vars
+	# RtGateKNN: 256 bytes of the byte NN (scripts/varfile.py many)
+	i=0 right=0 wrong=
+	while [ "$i" -lt 32 ]; do
+		n=$(printf '%02d' "$i")
+		want=07000000$(printf '%0512d' 0 | sed "s/00/$(printf '%02x' "$i")/g")
+		if [ "$(var "RtGateK$n")" = "$want" ]; then
+			right=$((right + 1))
+		else
+			wrong="$wrong RtGateK$n"
+		fi
+		i=$((i + 1))
+	done
+	expect all-32-in-firmware 32 echo "$right${wrong:+, not:$wrong}"
+	;;
 reject-*)
 	# The host left a file the stub must reject as a whole.
 	why=${step#reject-}

@@ -203,6 +203,8 @@ static bool rtgate_apply(const struct rtgate_file *f, u64 *results)
 				 name, status);
 			continue;
 		}
+		efi_debug("EFI runtime gate: applied kept write %u of %u\n",
+			  i + 1, f->nr);
 		if (!efi_guidcmp(e->vendor, global) &&
 		    (rtgate_name_is(name, name_size, boot_next, sizeof(boot_next)) ||
 		     rtgate_name_is(name, name_size, os_ind, sizeof(os_ind))))
