@@ -13,6 +13,8 @@
  *   rtgate-io time-read FILE N	read FILE N times; prints the total ns
  *   rtgate-io time-write FILE VALUE	one write; prints "ns outcome"
  *   rtgate-io time-cmd CMD [ARG...]	run CMD; prints "ns exit-status"
+ *   rtgate-io rdtsc		print the time stamp counter (under QEMU's
+ *				instruction clock: ns since the machine started)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -314,6 +316,13 @@ int main(int argc, char **argv)
 		return time_read(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "time-write"))
 		return time_write(argv[2], argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "rdtsc")) {
+		uint32_t lo, hi;
+
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		printf("%llu\n", (unsigned long long)hi << 32 | lo);
+		return 0;
+	}
 	if (argc >= 3 && !strcmp(argv[1], "time-cmd"))
 		return time_cmd(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "race"))
@@ -325,6 +334,6 @@ int main(int argc, char **argv)
 			    atoi(argv[5]));
 	fprintf(stderr, "usage: rtgate-io write FILE VALUE | read FILE | race FILE N |\n"
 		"       toggle FILE N | fuzz FILE N SEED OPEN_ERRNO | time-read FILE N |\n"
-		"       time-write FILE VALUE | time-cmd CMD [ARG...]\n");
+		"       time-write FILE VALUE | time-cmd CMD [ARG...] | rdtsc\n");
 	return 2;
 }

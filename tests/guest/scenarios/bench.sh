@@ -68,6 +68,30 @@ boot)
 		b init_ns "unparsed-run-init:$t"
 	fi
 	;;
+esp-setup)
+	# Once per bench: a boot entry on the ESP (scripts/bench.sh
+	# copies this machine for each boot from the ESP below).
+	mount_vars
+	opts="console=ttyS0 rdinit=/init panic=-1 initrd=\\EFI\\Linux\\initrd.img rtgate_test=bench rtgate_bench=esp kunit.enable=0"
+	efibootmgr -q -c -d /dev/vda -p 1 -L rtgate-bench -l '\EFI\Linux\linux.efi' -u "$opts" &&
+		b esp_entry "$(efibootmgr | sed -n 's/^Boot\([0-9A-F]\{4\}\)\* rtgate-bench.*/\1/p')"
+	;;
+esp)
+	# Booted by the firmware from the ESP: the time stamp counter at
+	# /init, which counts from the machine's start under the
+	# instruction clock (firmware, EFI stub, kernel), and how many
+	# kept writes the stub applied, all with EFI_SUCCESS (none without
+	# a file): the status it leaves in RtGateApplied, read from
+	# firmware (the gate is open at a boot with no launch, and the
+	# kernel then reports nothing).
+	b tsc_ns "$(rtgate-io rdtsc)"
+	mount_vars
+	st=$(od -An -v -tx1 "$VARS/RtGateApplied-29b18b67-47a7-48e1-9c85-e58aba96382f" 2>/dev/null |
+		tr -d ' \n' | cut -c9-)
+	n=0
+	[ -z "$st" ] || [ -n "$(echo "$st" | tr -d 0)" ] || n=$((${#st} / 16 - 1))
+	b stub_applied "$n"
+	;;
 read)
 	mount_vars
 	v=$(first_var)
