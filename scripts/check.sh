@@ -88,10 +88,13 @@ count_vm() {
 	# The kernel log as the host's console file got it: also what the
 	# kernel printed after DONE, while writing a hibernation image or
 	# restoring one, and what the guest's ring buffer no longer holds.
+	# The EFI stub's own lines (before the kernel) are not splats: its
+	# "WARNING:" is a firmware refusal a scenario may expect.
 	con=$vmdir/$name.console
 	if [ ! -s "$con" ]; then
 		record FAIL "$base.$name.console-clean no console output in $con"
-	elif tr -d '\r' < "$con" | grep -aE -f "$repo/tests/splat.ere" > "$vmdir/$name.splats"; then
+	elif tr -d '\r' < "$con" | grep -av '^EFI stub: ' |
+	     grep -aE -f "$repo/tests/splat.ere" > "$vmdir/$name.splats"; then
 		record FAIL "$base.$name.console-clean $(head -n 1 "$vmdir/$name.splats" | cut -c1-160)"
 	else
 		record PASS "$base.$name.console-clean"
@@ -293,6 +296,61 @@ deferred_vms() {
 	else
 		echo "FAIL $base.deferred_completed.store-holds-all '$n' of 32" >> "$counted"
 	fi
+	rm -rf "$keep"
+}
+
+# deferred_sb_vms BASE BDIR VMDIR ARGS: a machine with Secure Boot
+# firmware in user mode (the test key Debian's OVMF ships as PK and KEK),
+# the kernel signed with that key on its ESP: an open boot installs the
+# boot entries (deferred_sb_setup); a closed one from the ESP keeps two
+# authenticated appends to dbx, one signed with that key, one with a key
+# the firmware does not know (deferred_sb_write), verbatim in the file
+# (host); the next boot's stub applies both, the firmware takes only the
+# first (deferred_sb_next).
+deferred_sb_vms() {
+	base=$1 b=$2 vmdir=$3 args=$4
+	keep=$vmdir/deferred_sb.machine
+	counted=$vmdir/deferred_sb.counted
+	rm -rf "$keep" "$vmdir"/deferred_sb_*.results
+	mkdir -p "$keep"
+	: > "$counted"
+	echo "== $base: VMs deferred_sb_* (Secure Boot firmware, booting from its ESP)"
+	sign_kernel "$b" "$vmdir" deferred_sb_setup || return
+	if ! { openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=rtgate-unknown -days 1 \
+			-keyout "$keep/unknown.key" -out "$keep/unknown.pem" &&
+		python3 "$repo/scripts/varfile.py" dbx "$vmdir/secboot.key" \
+			/usr/share/ovmf/PkKek-1-snakeoil.pem rtgate-dbx-signed "$keep/good.auth" \
+			> "$keep/dbx-good.sha" &&
+		python3 "$repo/scripts/varfile.py" dbx "$keep/unknown.key" "$keep/unknown.pem" \
+			rtgate-dbx-unknown "$keep/bad.auth" > "$keep/dbx-bad.sha" &&
+		printf '\147\000\000\000' > "$keep/attr" &&
+		cat "$keep/attr" "$keep/good.auth" > "$keep/dbx-good.var" &&
+		cat "$keep/attr" "$keep/bad.auth" > "$keep/dbx-bad.var" &&
+		make_esp "$keep" "$vmdir/bzImage${FLAVOR:-}.signed" "$b/initramfs.cpio.gz" &&
+		esp_put "$keep" "$keep/dbx-good.var" dbx-good.var &&
+		esp_put "$keep" "$keep/dbx-bad.var" dbx-bad.var &&
+		esp_put "$keep" "$keep/dbx-good.sha" dbx-good.sha &&
+		esp_put "$keep" "$keep/dbx-bad.sha" dbx-bad.sha; } > "$vmdir/deferred_sb.esp.log" 2>&1; then
+		echo "FAIL $base.deferred_sb.esp-built see $vmdir/deferred_sb.esp.log" >> "$counted"
+		return
+	fi
+	sbvm() {
+		OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd \
+		OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd VM_SECURE_BOOT=1 \
+		VM_KEEP=$keep VM_UUID=$DEFER_UUID "$repo/scripts/vm.sh" \
+			"$vmdir/bzImage${FLAVOR:-}.signed" "$b/initramfs.cpio.gz" "$vmdir" "$@"
+	}
+	esp_step "$keep" setup
+	sbvm deferred_sb_setup tpm2 "rtgate_test=deferred $args"
+	esp_step "$keep" sb-write
+	VM_BOOT_ESP=1 sbvm deferred_sb_write tpm2 ""
+	esp_get "$keep" efi-rtgate.var "$vmdir/deferred_sb.file"
+	python3 "$repo/scripts/varfile.py" verbatim "$base.deferred_sb_write" \
+		"$vmdir/deferred_sb.file" "$DEFER_UUID" "$keep/good.auth" "$keep/bad.auth" \
+		>> "$counted" 2>&1 ||
+		echo "FAIL $base.deferred_sb_write.verbatim-check-ran" >> "$counted"
+	esp_step "$keep" sb-next
+	VM_BOOT_ESP=1 sbvm deferred_sb_next tpm2 ""
 	rm -rf "$keep"
 }
 
@@ -518,6 +576,7 @@ for base in "$@"; do
 				continue ;;
 			deferred)
 				deferred_vms "$base" "$b" "$vmdir" "$args"
+				deferred_sb_vms "$base" "$b" "$vmdir" "$args"
 				continue ;;
 			secboot|secbootoff)
 				secboot_vm "$base" "$b" "$vmdir" "$name" "$args"
@@ -542,10 +601,11 @@ for base in "$@"; do
 		if [ "$name" = deferred ]; then
 			for n in setup write next reject_crc reject_foreign \
 				 reject_bsonly reject_truncated trace late applied again \
-				 completed; do
+				 completed sb_setup sb_write sb_next; do
 				count_vm "$base" "$vmdir" "deferred_$n"
 			done
 			record_file "$vmdir/deferred.counted"
+			record_file "$vmdir/deferred_sb.counted"
 			continue
 		fi
 		count_vm "$base" "$vmdir" "$name"

@@ -4,7 +4,7 @@ set -eu
 pkgs="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
       rsync python3 ccache qemu-system-x86 ovmf swtpm swtpm-tools
       busybox-static tpm2-tools efibootmgr mokutil kexec-tools sbsigntool libtss2-dev
-      sparse git dosfstools mtools openssl
+      sparse git dosfstools mtools openssl efitools
       python3-ply python3-git"
 missing=
 for p in $pkgs; do

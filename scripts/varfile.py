@@ -23,10 +23,20 @@ specification, not from the kernel's code, for the deferred scenario.
       how many of those N variables the firmware's variable store VARS
       (OVMF's flash image, read as the firmware writes it) holds in the
       state "added", each with the value "many" gave it; prints the count.
+  varfile.py dbx KEY CERT TEXT OUT
+      write OUT, the data of an authenticated append to dbx (UEFI 2.10,
+      8.2.2: EFI_VARIABLE_AUTHENTICATION_2, then one EFI_SIGNATURE_LIST
+      holding the SHA-256 of TEXT), signed with KEY (PEM, not encrypted)
+      and CERT by efitools' sign-efi-sig-list; prints that SHA-256 as hex.
+  varfile.py verbatim TEST FILE UUID AUTH...
+      the file a closed boot persisted holds, after the binding to UUID,
+      exactly one authenticated append to dbx per AUTH, in that order,
+      its data byte for byte that AUTH. Prints PASS/FAIL lines.
 """
 import base64
 import hashlib
 import struct
+import subprocess
 import sys
 import uuid
 import zlib
@@ -244,6 +254,51 @@ def store(path, n):
     print(len(got))
 
 
+IMAGE_SECURITY = uuid.UUID("d719b2cb-3d3a-4596-a3bc-dad00e67656f")
+CERT_SHA256 = uuid.UUID("c1c41626-504c-4092-aca9-41f936934328")
+CERT_PKCS7 = uuid.UUID("4aafd29d-68df-49ee-8aa9-347d375665a7")
+TIME_AUTH, APPEND = 0x20, 0x40
+
+
+def dbx(key, cert, text, out):
+    digest = hashlib.sha256(text.encode()).digest()
+    sig = TEST.bytes_le + digest
+    esl = CERT_SHA256.bytes_le + struct.pack("<III", 28 + len(sig), 0, len(sig)) + sig
+    open(out + ".esl", "wb").write(esl)
+    # efitools' sign-efi-sig-list, as distributions sign updates: -a an
+    # append (the attributes signed include APPEND_WRITE).
+    subprocess.run(["sign-efi-sig-list", "-a", "-t", "2026-01-01 00:00:00",
+                    "-g", str(TEST), "-k", key, "-c", cert, "dbx", out + ".esl", out],
+                   stdout=subprocess.DEVNULL, check=True)
+    data = open(out, "rb").read()
+    # What UEFI 2.10, 8.2.2 says it is: EFI_VARIABLE_AUTHENTICATION_2 (a
+    # time, then WIN_CERTIFICATE_UEFI_GUID of the PKCS#7 type), then the list.
+    length, rev, ctype = struct.unpack_from("<IHH", data, 16)
+    if (rev, ctype, data[24:40]) != (0x0200, 0x0EF1, CERT_PKCS7.bytes_le) or \
+            data[16 + length:] != esl:
+        sys.exit("varfile.py: %s is not an authenticated append of the list" % out)
+    print(digest.hex())
+
+
+def verbatim(test, path, machine, *auths):
+    try:
+        ents = parse(open(path, "rb").read())
+        why = None
+    except (OSError, Bad) as e:
+        ents, why = [], str(e)
+    ok = bool(ents) and ents[0][2] == "RtGateMachine" and \
+        ents[0][3] == uuid.UUID(machine).bytes_le
+    print("%s %s.file-bound-to-machine %s" % ("PASS" if ok else "FAIL", test, why or ""))
+    want = [(NV | BS | RT | TIME_AUTH | APPEND, IMAGE_SECURITY, "dbx", open(a, "rb").read())
+            for a in auths]
+    got = [e[:4] for e in ents[1:]]
+    ok = got == want
+    print("%s %s.authenticated-writes-kept-verbatim %d entries%s" % (
+        "PASS" if ok else "FAIL", test, len(got),
+        "" if ok else ": " + ", ".join("%s-%s %#x %d bytes" % (v, n, a, len(d))
+                                       for a, v, n, d in got)))
+
+
 def tcg2_events(log):
     """(pcr, type, {alg: digest}, event) of a crypto-agile TCG2 log"""
     pcr, etype = struct.unpack_from("<II", log)
@@ -309,6 +364,10 @@ def main():
         fwlog(*sys.argv[2:])
     elif cmd == "many" and len(sys.argv) == 5:
         many(*sys.argv[2:])
+    elif cmd == "verbatim" and len(sys.argv) >= 6:
+        verbatim(*sys.argv[2:])
+    elif cmd == "dbx" and len(sys.argv) == 6:
+        dbx(*sys.argv[2:])
     elif cmd == "store" and len(sys.argv) == 4:
         store(*sys.argv[2:])
     else:

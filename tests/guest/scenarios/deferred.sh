@@ -34,6 +34,9 @@ vartofile_sha() { tail -c +5 "$VARS/VarToFile-b2ac5fc9-92b7-4acd-aeac-11e818c313
 # RtGateApplied without its attributes, as hex
 applied_status() { od -An -v -tx1 "$VARS/RtGateApplied-29b18b67-47a7-48e1-9c85-e58aba96382f" 2>/dev/null | tr -d ' \n' | cut -c9-; }
 persist() { rtgate-persist -e $ESP; }
+DBX=d719b2cb-3d3a-4596-a3bc-dad00e67656f
+# dbx as hex, attributes first (one line)
+dbx_hex() { od -An -v -tx1 "$VARS/dbx-$DBX" 2>/dev/null | tr -d ' \n'; }
 
 case $step in
 setup)
@@ -144,6 +147,36 @@ applied)
 	emit "PCR9 $(pcr_hex sha256 9)"
 	base64 -w 0 /sys/kernel/security/tpm0/binary_bios_measurements > /tmp/fwlog.b64
 	emit "FWLOG $(cat /tmp/fwlog.b64)"
+	;;
+sb-write)
+	# Secure Boot firmware, in user mode with the test key as KEK: two
+	# authenticated appends to dbx made while closed (the host signed
+	# one with that key, one with a key the firmware does not know).
+	# Both are kept verbatim; reads keep the old dbx until firmware
+	# has checked them.
+	expect closed-at-boot 0 state
+	check secure-boot-enabled dmesg_has "Secure boot enabled"
+	before=$(dbx_hex)
+	chattr -i "$VARS/dbx-$DBX" 2>/dev/null
+	check dbx-append-signed-kept sh -c "cat $ESP/dbx-good.var > $VARS/dbx-$DBX"
+	check dbx-append-unknown-key-kept sh -c "cat $ESP/dbx-bad.var > $VARS/dbx-$DBX"
+	expect dbx-read-unchanged-until-applied "$before" dbx_hex
+	check persisted persist
+	expect persisted-is-vartofile "$(vartofile_sha)" esp_file
+	expect still-closed 0 state
+	;;
+sb-next)
+	# The stub applied both; firmware took the signed one and refused
+	# the other (EFI_SECURITY_VIOLATION, 0x800000000000001a).
+	expect closed-at-boot 0 state
+	check stub-applied-one-refused dmesg_has "the EFI stub applied efi-rtgate.var: 2 kept variable writes, 1 refused by firmware"
+	expect applied-status "$(printf '%032d' 0)1a00000000000080" applied_status
+	expect esp-file-removed none esp_file
+	expect open OK write_knob 1
+	remount_vars
+	h=$(dbx_hex)
+	check dbx-holds-signed-hash sh -c "echo $h | grep -q $(cat $ESP/dbx-good.sha)"
+	check dbx-lacks-unknown-key-hash sh -c "! echo $h | grep -q $(cat $ESP/dbx-bad.sha)"
 	;;
 completed)
 	# Power was lost while the last boot's stub applied a file of 32
