@@ -14,7 +14,10 @@
  *   rtgate-io time-write FILE VALUE	one write; prints "ns outcome"
  *   rtgate-io time-cmd CMD [ARG...]	run CMD; prints "ns exit-status"
  *   rtgate-io rdtsc		print the time stamp counter (under QEMU's
- *				instruction clock: ns since the machine started)
+ *				instruction clock: ns since the machine started),
+ *				and that counter less CLOCK_MONOTONIC in ns: the
+ *				counter when the kernel's clock started (firmware,
+ *				EFI stub and the kernel's first steps)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -317,10 +320,15 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "time-write"))
 		return time_write(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "rdtsc")) {
+		unsigned long long tsc, mono;
+		struct timespec ts;
 		uint32_t lo, hi;
 
 		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-		printf("%llu\n", (unsigned long long)hi << 32 | lo);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		tsc = (unsigned long long)hi << 32 | lo;
+		mono = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+		printf("%llu %llu\n", tsc, tsc - mono);
 		return 0;
 	}
 	if (argc >= 3 && !strcmp(argv[1], "time-cmd"))

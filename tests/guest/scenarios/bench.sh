@@ -79,12 +79,17 @@ esp-setup)
 esp)
 	# Booted by the firmware from the ESP: the time stamp counter at
 	# /init, which counts from the machine's start under the
-	# instruction clock (firmware, EFI stub, kernel), and how many
+	# instruction clock (firmware, EFI stub, kernel), the counter when
+	# the kernel's clock started (firmware and EFI stub: the kernel's
+	# own boot, which varies by tens of ms, left out), and how many
 	# kept writes the stub applied, all with EFI_SUCCESS (none without
 	# a file): the status it leaves in RtGateApplied, read from
 	# firmware (the gate is open at a boot with no launch, and the
 	# kernel then reports nothing).
-	b tsc_ns "$(rtgate-io rdtsc)"
+	# shellcheck disable=SC2046 # two numbers
+	set -- $(rtgate-io rdtsc)
+	b tsc_ns "${1:-none}"
+	b pre_kernel_ns "${2:-none}"
 	mount_vars
 	st=$(od -An -v -tx1 "$VARS/RtGateApplied-29b18b67-47a7-48e1-9c85-e58aba96382f" 2>/dev/null |
 		tr -d ' \n' | cut -c9-)
