@@ -158,9 +158,10 @@ if [ -n "${EXEC_TRACE:-}" ]; then
 	trace="-d exec${EXEC_TRACE_NOCHAIN:+,nochain} -dfilter $EXEC_TRACE -D $tmp/exec"
 fi
 # VM_ICOUNT=SHIFT: the guest's clocks count executed instructions
-# (2^SHIFT ns each) and jump over idle time, so the times the guest reads
-# do not depend on how fast the host ran it (make bench: under TCG the
-# host slows a guest down for seconds at a time).
+# (2^SHIFT ns each; while a vCPU is idle, time passes at the host's
+# speed), so the times the guest reads do not depend on how fast the
+# host ran it (make bench: under TCG the host slows a guest down for
+# seconds at a time).
 icount=
 if [ -n "${VM_ICOUNT:-}" ]; then
 	[ -z "${KVM:-}" ] || die "VM_ICOUNT needs TCG"
