@@ -126,6 +126,17 @@ OTHER_UUID=52746761-7465-4553-5000-0000000000bb
 # directory
 . "$repo/scripts/esp.sh"
 
+# deferred_machine NAME WHAT: a new machine directory $keep for the VMs
+# NAME_*, their results cleared, $counted for the host's own checks
+deferred_machine() {
+	keep=$vmdir/$1.machine
+	counted=$vmdir/$1.counted
+	rm -rf "$keep" "$vmdir/$1"_*.results
+	mkdir -p "$keep"
+	: > "$counted"
+	echo "== $base: VMs $1_* ($2)"
+}
+
 # deferred_vms BASE BDIR VMDIR ARGS: one machine with an ESP boots from it
 # again and again (tests/guest/scenarios/deferred.sh): an open boot that
 # installs two boot entries (deferred_setup); a closed one from the ESP
@@ -143,12 +154,7 @@ OTHER_UUID=52746761-7465-4553-5000-0000000000bb
 # (deferred_completed).
 deferred_vms() {
 	base=$1 b=$2 vmdir=$3 args=$4
-	keep=$vmdir/deferred.machine
-	counted=$vmdir/deferred.counted
-	rm -rf "$keep" "$vmdir"/deferred*.results
-	mkdir -p "$keep"
-	: > "$counted"
-	echo "== $base: VMs deferred_* (one machine booting from its ESP)"
+	deferred_machine deferred "one machine booting from its ESP"
 	if ! make_esp "$keep" "$b/bzImage${FLAVOR:-}" "$b/initramfs.cpio.gz" \
 			> "$vmdir/deferred.esp.log" 2>&1; then
 		echo "FAIL $base.deferred.esp-built see $vmdir/deferred.esp.log" >> "$counted"
@@ -309,12 +315,7 @@ deferred_vms() {
 # first (deferred_sb_next).
 deferred_sb_vms() {
 	base=$1 b=$2 vmdir=$3 args=$4
-	keep=$vmdir/deferred_sb.machine
-	counted=$vmdir/deferred_sb.counted
-	rm -rf "$keep" "$vmdir"/deferred_sb_*.results
-	mkdir -p "$keep"
-	: > "$counted"
-	echo "== $base: VMs deferred_sb_* (Secure Boot firmware, booting from its ESP)"
+	deferred_machine deferred_sb "Secure Boot firmware, booting from its ESP"
 	sign_kernel "$b" "$vmdir" deferred_sb_setup || return
 	if ! { openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=rtgate-unknown -days 1 \
 			-keyout "$keep/unknown.key" -out "$keep/unknown.pem" &&

@@ -34,6 +34,18 @@ vartofile_sha() { tail -c +5 "$VARS/VarToFile-b2ac5fc9-92b7-4acd-aeac-11e818c313
 # RtGateApplied without its attributes, as hex
 applied_status() { od -An -v -tx1 "$VARS/RtGateApplied-29b18b67-47a7-48e1-9c85-e58aba96382f" 2>/dev/null | tr -d ' \n' | cut -c9-; }
 persist() { rtgate-persist -e $ESP; }
+# applied_and_open N REFUSED STATUS: a closed boot whose stub applied a
+# file of N kept writes, REFUSED of them refused by firmware (STATUS:
+# RtGateApplied as hex), and emptied it; then a measured opening, so that
+# reads come from firmware
+applied_and_open() {
+	expect closed-at-boot 0 state
+	check stub-applied-file dmesg_has "the EFI stub applied efi-rtgate.var: $1 kept variable writes, $2 refused by firmware"
+	expect applied-status "$3" applied_status
+	expect esp-file-removed none esp_file
+	expect open OK write_knob 1
+	remount_vars
+}
 DBX=d719b2cb-3d3a-4596-a3bc-dad00e67656f
 # dbx as hex, attributes first (one line)
 dbx_hex() { od -An -v -tx1 "$VARS/dbx-$DBX" 2>/dev/null | tr -d ' \n'; }
@@ -168,12 +180,7 @@ sb-write)
 sb-next)
 	# The stub applied both; firmware took the signed one and refused
 	# the other (EFI_SECURITY_VIOLATION, 0x800000000000001a).
-	expect closed-at-boot 0 state
-	check stub-applied-one-refused dmesg_has "the EFI stub applied efi-rtgate.var: 2 kept variable writes, 1 refused by firmware"
-	expect applied-status "$(printf '%032d' 0)1a00000000000080" applied_status
-	expect esp-file-removed none esp_file
-	expect open OK write_knob 1
-	remount_vars
+	applied_and_open 2 1 "$(printf '%032d' 0)1a00000000000080"
 	h=$(dbx_hex)
 	check dbx-holds-signed-hash sh -c "echo $h | grep -q $(cat $ESP/dbx-good.sha)"
 	check dbx-lacks-unknown-key-hash sh -c "! echo $h | grep -q $(cat $ESP/dbx-bad.sha)"
@@ -182,12 +189,7 @@ completed)
 	# Power was lost while the last boot's stub applied a file of 32
 	# writes (the host killed that VM and saw part of the file in the
 	# firmware's store): this boot's stub applied all of it.
-	expect closed-at-boot 0 state
-	check stub-applied-whole-file dmesg_has "the EFI stub applied efi-rtgate.var: 32 kept variable writes, 0 refused by firmware"
-	expect applied-status "$(printf '%0528d' 0)" applied_status
-	expect esp-file-removed none esp_file
-	expect open OK write_knob 1
-	remount_vars
+	applied_and_open 32 0 "$(printf '%0528d' 0)"
 	# RtGateKNN: 256 bytes of the byte NN (scripts/varfile.py many)
 	i=0 right=0 wrong=
 	while [ "$i" -lt 32 ]; do
