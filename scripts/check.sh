@@ -336,10 +336,7 @@ deferred_sb_vms() {
 		return
 	fi
 	sbvm() {
-		OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd \
-		OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd VM_SECURE_BOOT=1 \
-		VM_KEEP=$keep VM_UUID=$DEFER_UUID "$repo/scripts/vm.sh" \
-			"$vmdir/bzImage${FLAVOR:-}.signed" "$b/initramfs.cpio.gz" "$vmdir" "$@"
+		VM_KEEP=$keep VM_UUID=$DEFER_UUID sb_vm "$vmdir" "$b/initramfs.cpio.gz" "$vmdir" "$@"
 	}
 	esp_step "$keep" setup
 	sbvm deferred_sb_setup tpm2 "rtgate_test=deferred $args"

@@ -61,12 +61,18 @@ remount_vars() { umount $VARS 2>/dev/null; mount_vars; }
 nvars() { ls $VARS 2>/dev/null | wc -l; }
 # shellcheck disable=SC2012
 first_var() { ls $VARS/Boot0000-* 2>/dev/null | head -n 1; }
+# var_hex NAME-VENDOR: an efivarfs variable as hex, attributes first;
+# nothing if it does not exist
+var_hex() { od -An -v -tx1 "$VARS/$1" 2>/dev/null | tr -d ' \n'; }
 # Every efivarfs variable with its attributes and value, one per line
 vars_dump() {
 	for f in $(ls $VARS | sort); do
-		echo "$f $(od -An -v -tx1 "$VARS/$f" | tr -d ' \n')"
+		echo "$f $(var_hex "$f")"
 	done
 }
+# What the EFI stub did with a file of kept writes (RtGateApplied without
+# its attributes, as hex: the file's status, then each entry's)
+applied_status() { var_hex RtGateApplied-29b18b67-47a7-48e1-9c85-e58aba96382f | cut -c9-; }
 # Types of the setup_data entries the EFI stub handed over (0xb: the
 # variable snapshot, SETUP_EFI_VARS)
 setup_data_types() { cat /sys/kernel/boot_params/setup_data/*/type 2>/dev/null; }

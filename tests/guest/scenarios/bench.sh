@@ -91,8 +91,7 @@ esp)
 	b tsc_ns "${1:-none}"
 	b pre_kernel_ns "${2:-none}"
 	mount_vars
-	st=$(od -An -v -tx1 "$VARS/RtGateApplied-29b18b67-47a7-48e1-9c85-e58aba96382f" 2>/dev/null |
-		tr -d ' \n' | cut -c9-)
+	st=$(applied_status)
 	n=0
 	[ -z "$st" ] || [ -n "$(echo "$st" | tr -d 0)" ] || n=$((${#st} / 16 - 1))
 	b stub_applied "$n"

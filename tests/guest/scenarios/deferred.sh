@@ -25,14 +25,12 @@ boot_opts() {
 # entry LABEL: the number (XXXX) of the boot entry with LABEL
 entry() { efibootmgr | sed -n "s/^Boot\([0-9A-F]\{4\}\)\*\{0,1\} $1\$/\1/p; s/^Boot\([0-9A-F]\{4\}\)\*\{0,1\} $1	.*/\1/p" | head -n 1; }
 # var NAME: the value of variable NAME-$TV as hex, attributes first
-var() { od -An -v -tx1 "$VARS/$1-$TV" 2>/dev/null | tr -d ' \n'; }
+var() { var_hex "$1-$TV"; }
 # setvar NAME HEX: write NAME-$TV (NV|BS|RT) through efivarfs
 setvar() { printf "\\007\\000\\000\\000$(echo "$2" | sed 's/../\\x&/g')" > "$VARS/$1-$TV"; }
 # sha of the file the ESP holds for the next boot, or "none"
 esp_file() { if [ -s $ESP/efi-rtgate.var ]; then sha256sum < $ESP/efi-rtgate.var | cut -d' ' -f1; else echo none; fi; }
 vartofile_sha() { tail -c +5 "$VARS/VarToFile-b2ac5fc9-92b7-4acd-aeac-11e818c3130c" | sha256sum | cut -d' ' -f1; }
-# RtGateApplied without its attributes, as hex
-applied_status() { od -An -v -tx1 "$VARS/RtGateApplied-29b18b67-47a7-48e1-9c85-e58aba96382f" 2>/dev/null | tr -d ' \n' | cut -c9-; }
 persist() { rtgate-persist -e $ESP; }
 # applied_and_open N REFUSED STATUS: a closed boot whose stub applied a
 # file of N kept writes, REFUSED of them refused by firmware (STATUS:
@@ -47,8 +45,8 @@ applied_and_open() {
 	remount_vars
 }
 DBX=d719b2cb-3d3a-4596-a3bc-dad00e67656f
-# dbx as hex, attributes first (one line)
-dbx_hex() { od -An -v -tx1 "$VARS/dbx-$DBX" 2>/dev/null | tr -d ' \n'; }
+# moknew_sha: the SHA-256 of MokNew's value (mokutil --import)
+moknew_sha() { var_hex MokNew-605dab50-e046-4300-abb6-3dd810dd8b23 | cut -c9- | sha256sum | cut -d' ' -f1; }
 
 case $step in
 setup)
@@ -94,7 +92,7 @@ write)
 	expect still-closed 0 state
 	check no-refusal sh -c '! dmesg | grep -q "refused SetVariable"'
 	emit "ENTRIES main $main next $next closed $closed"
-	emit "MOKNEW $(od -An -v -tx1 "$VARS/MokNew-605dab50-e046-4300-abb6-3dd810dd8b23" | tr -d ' \n' | cut -c9- | sha256sum | cut -d' ' -f1)"
+	emit "MOKNEW $(moknew_sha)"
 	;;
 next|again)
 	# The stub applied the file and reset; the firmware then booted
@@ -121,7 +119,7 @@ next|again)
 	check deleted-var-gone-in-firmware test ! -e "$VARS/RtGateOld-$TV"
 	check moknew-in-firmware sh -c "mokutil --list-new | grep -q 'CN=rtgate-mok'"
 	emit "ENTRIES main $main next $next closed $closed"
-	emit "MOKNEW $(od -An -v -tx1 "$VARS/MokNew-605dab50-e046-4300-abb6-3dd810dd8b23" | tr -d ' \n' | cut -c9- | sha256sum | cut -d' ' -f1)"
+	emit "MOKNEW $(moknew_sha)"
 	;;
 trace)
 	# Under QEMU's execution trace (the host judges it): writes kept
@@ -168,11 +166,11 @@ sb-write)
 	# has checked them.
 	expect closed-at-boot 0 state
 	check secure-boot-enabled dmesg_has "Secure boot enabled"
-	before=$(dbx_hex)
+	before=$(var_hex "dbx-$DBX")
 	chattr -i "$VARS/dbx-$DBX" 2>/dev/null
 	check dbx-append-signed-kept sh -c "cat $ESP/dbx-good.var > $VARS/dbx-$DBX"
 	check dbx-append-unknown-key-kept sh -c "cat $ESP/dbx-bad.var > $VARS/dbx-$DBX"
-	expect dbx-read-unchanged-until-applied "$before" dbx_hex
+	expect dbx-read-unchanged-until-applied "$before" var_hex "dbx-$DBX"
 	check persisted persist
 	expect persisted-is-vartofile "$(vartofile_sha)" esp_file
 	expect still-closed 0 state
@@ -181,7 +179,7 @@ sb-next)
 	# The stub applied both; firmware took the signed one and refused
 	# the other (EFI_SECURITY_VIOLATION, 0x800000000000001a).
 	applied_and_open 2 1 "$(printf '%032d' 0)1a00000000000080"
-	h=$(dbx_hex)
+	h=$(var_hex "dbx-$DBX")
 	check dbx-holds-signed-hash sh -c "echo $h | grep -q $(cat $ESP/dbx-good.sha)"
 	check dbx-lacks-unknown-key-hash sh -c "! echo $h | grep -q $(cat $ESP/dbx-bad.sha)"
 	;;
